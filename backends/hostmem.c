@@ -1,0 +1,538 @@
+/*
+ * The abstract memory backend: common properties, the completion sequence
+ * and the in-use bookkeeping.  Concrete types implement alloc() only.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "sysemu/hostmem.h"
+#include "exec/ramblock.h"
+#include "qemu/cutils.h"
+#include "qemu/host-mem.h"
+
+const char *const HostMemPolicy_lookup[] = {
+    [HOST_MEM_POLICY_DEFAULT] = "default",
+    [HOST_MEM_POLICY_PREFERRED] = "preferred",
+    [HOST_MEM_POLICY_BIND] = "bind",
+    [HOST_MEM_POLICY_INTERLEAVE] = "interleave",
+    NULL,
+};
+
+/*
+ * Properties that shape the allocation are fixed once the memory exists;
+ * this is the one place that decides it.
+ */
+static bool backend_check_unallocated(HostMemoryBackend *backend,
+                                      const char *property, Error **errp)
+{
+    if (backend->allocated) {
+        error_setg(errp, "cannot change property '%s' of %s '%s' after it "
+                   "is created", property,
+                   object_get_typename(OBJECT(backend)),
+                   object_get_canonical_path_component(OBJECT(backend)) ?:
+                   "");
+        return false;
+    }
+    return true;
+}
+
+static const char *backend_id(HostMemoryBackend *backend)
+{
+    const char *id = object_get_canonical_path_component(OBJECT(backend));
+
+    return id ? id : "";
+}
+
+static uint64_t backend_get_size(Object *obj, Error **errp)
+{
+    return MEMORY_BACKEND(obj)->size;
+}
+
+static bool backend_set_size(Object *obj, uint64_t value, Error **errp)
+{
+    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
+
+    if (!backend_check_unallocated(backend, "size", errp)) {
+        return false;
+    }
+    if (value == 0) {
+        error_setg(errp, "property 'size' of %s doesn't take value '0'",
+                   object_get_typename(obj));
+        return false;
+    }
+    backend->size = value;
+    return true;
+}
+
+static bool backend_get_merge(Object *obj, Error **errp)
+{
+    return MEMORY_BACKEND(obj)->merge;
+}
+
+static bool backend_set_merge(Object *obj, bool value, Error **errp)
+{
+    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
+
+    /* A hint, not a shape: it may change while the memory is in use. */
+    if (backend->allocated && value != backend->merge &&
+        !host_mem_madvise_merge(backend->host, backend->size, value, errp)) {
+        return false;
+    }
+    backend->merge = value;
+    return true;
+}
+
+static bool backend_get_dump(Object *obj, Error **errp)
+{
+    return MEMORY_BACKEND(obj)->dump;
+}
+
+static bool backend_set_dump(Object *obj, bool value, Error **errp)
+{
+    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
+
+    if (backend->allocated && value != backend->dump &&
+        !host_mem_madvise_dump(backend->host, backend->size, value, errp)) {
+        return false;
+    }
+    backend->dump = value;
+    return true;
+}
+
+static bool backend_do_prealloc(HostMemoryBackend *backend, Error **errp)
+{
+    if (!host_mem_prealloc(backend->fd, backend->host, backend->size,
+                           backend->prealloc_threads, errp)) {
+        error_prepend(errp, "unable to preallocate memory for '%s': ",
+                      backend_id(backend));
+        return false;
+    }
+    return true;
+}
+
+static bool backend_get_prealloc(Object *obj, Error **errp)
+{
+    return MEMORY_BACKEND(obj)->prealloc;
+}
+
+static bool backend_set_prealloc(Object *obj, bool value, Error **errp)
+{
+    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
+
+    if (value && !backend->reserve) {
+        error_setg(errp, "'prealloc=on' and 'reserve=off' are incompatible");
+        return false;
+    }
+    /* Turning it on later populates the memory now, as QEMU does. */
+    if (backend->allocated && value && !backend->prealloc &&
+        !backend_do_prealloc(backend, errp)) {
+        return false;
+    }
+    backend->prealloc = value;
+    return true;
+}
+
+static uint64_t backend_get_prealloc_threads(Object *obj, Error **errp)
+{
+    return MEMORY_BACKEND(obj)->prealloc_threads;
+}
+
+static bool backend_set_prealloc_threads(Object *obj, uint64_t value,
+                                         Error **errp)
+{
+    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
+
+    if (value == 0) {
+        error_setg(errp, "property 'prealloc-threads' of %s doesn't take "
+                   "value '0'", object_get_typename(obj));
+        return false;
+    }
+    backend->prealloc_threads = value;
+    return true;
+}
+
+static bool backend_get_share(Object *obj, Error **errp)
+{
+    return MEMORY_BACKEND(obj)->share;
+}
+
+static bool backend_set_share(Object *obj, bool value, Error **errp)
+{
+    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
+
+    if (!backend_check_unallocated(backend, "share", errp)) {
+        return false;
+    }
+    backend->share = value;
+    return true;
+}
+
+static bool backend_get_reserve(Object *obj, Error **errp)
+{
+    return MEMORY_BACKEND(obj)->reserve;
+}
+
+static bool backend_set_reserve(Object *obj, bool value, Error **errp)
+{
+    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
+
+    if (!backend_check_unallocated(backend, "reserve", errp)) {
+        return false;
+    }
+    if (!value && backend->prealloc) {
+        error_setg(errp, "'prealloc=on' and 'reserve=off' are incompatible");
+        return false;
+    }
+    backend->reserve = value;
+    return true;
+}
+
+static int backend_get_policy(Object *obj, Error **errp)
+{
+    return MEMORY_BACKEND(obj)->policy;
+}
+
+static bool backend_set_policy(Object *obj, int value, Error **errp)
+{
+    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
+
+    if (!backend_check_unallocated(backend, "policy", errp)) {
+        return false;
+    }
+    backend->policy = value;
+    return true;
+}
+
+static GArray *backend_get_host_nodes(Object *obj, Error **errp)
+{
+    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
+    GArray *copy = g_array_new(FALSE, FALSE, sizeof(guint64));
+
+    g_array_append_vals(copy, backend->host_nodes->data,
+                        backend->host_nodes->len);
+    return copy;
+}
+
+static gint cmp_u64(gconstpointer a, gconstpointer b)
+{
+    guint64 x = *(const guint64 *)a, y = *(const guint64 *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static bool backend_set_host_nodes(Object *obj, GArray *value, Error **errp)
+{
+    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
+
+    if (!backend_check_unallocated(backend, "host-nodes", errp)) {
+        return false;
+    }
+    for (guint i = 0; i < value->len; i++) {
+        guint64 node = g_array_index(value, guint64, i);
+
+        if (node >= MAX_HOST_NODES) {
+            error_setg(errp, "Invalid host-nodes value: %" G_GUINT64_FORMAT,
+                       node);
+            return false;
+        }
+    }
+    g_array_set_size(backend->host_nodes, 0);
+    g_array_append_vals(backend->host_nodes, value->data, value->len);
+    g_array_sort(backend->host_nodes, cmp_u64);
+    /* Drop repeats so that "0,0" and "0" mean the same node set. */
+    for (guint i = 1; i < backend->host_nodes->len;) {
+        if (g_array_index(backend->host_nodes, guint64, i) ==
+            g_array_index(backend->host_nodes, guint64, i - 1)) {
+            g_array_remove_index(backend->host_nodes, i);
+        } else {
+            i++;
+        }
+    }
+    return true;
+}
+
+static bool backend_get_canonical(Object *obj, Error **errp)
+{
+    return MEMORY_BACKEND(obj)->use_canonical_path;
+}
+
+static bool backend_set_canonical(Object *obj, bool value, Error **errp)
+{
+    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
+
+    if (!backend_check_unallocated(backend,
+                                   "x-use-canonical-path-for-ramblock-id",
+                                   errp)) {
+        return false;
+    }
+    backend->use_canonical_path = value;
+    return true;
+}
+
+char *host_memory_backend_get_name(HostMemoryBackend *backend)
+{
+    if (backend->use_canonical_path) {
+        return object_get_canonical_path(OBJECT(backend));
+    }
+    return g_strdup(backend_id(backend));
+}
+
+static bool backend_check_policy(HostMemoryBackend *backend, Error **errp)
+{
+    if (backend->policy == HOST_MEM_POLICY_DEFAULT &&
+        backend->host_nodes->len) {
+        error_setg(errp, "host-nodes must be empty for policy default, or "
+                   "you should explicitly specify a policy other than "
+                   "default");
+        return false;
+    }
+    if (backend->policy != HOST_MEM_POLICY_DEFAULT &&
+        !backend->host_nodes->len) {
+        error_setg(errp, "host-nodes must be set for policy %s",
+                   HostMemPolicy_lookup[backend->policy]);
+        return false;
+    }
+    return true;
+}
+
+void host_memory_backend_init_ram(HostMemoryBackend *backend, void *host,
+                                  int fd, uint64_t fd_offset,
+                                  uint64_t page_size, uint32_t ram_flags)
+{
+    char *name = host_memory_backend_get_name(backend);
+    RAMBlock *block;
+
+    backend->host = host;
+    backend->fd = fd;
+    backend->fd_offset = fd_offset;
+    backend->page_size = page_size;
+    block = ram_block_add(&backend->mr, host, backend->size, page_size, fd,
+                          fd_offset, ram_flags);
+    memory_region_init_ram_from_block(&backend->mr, OBJECT(backend), name,
+                                      block);
+    g_free(name);
+}
+
+static void backend_free(HostMemoryBackend *backend)
+{
+    if (backend->mr.ram_block) {
+        ram_block_remove(backend->mr.ram_block);
+        backend->mr.ram_block = NULL;
+        memory_region_finalize(&backend->mr);
+    }
+    if (backend->host) {
+        host_mem_unmap(backend->host, backend->size);
+        backend->host = NULL;
+    }
+    if (backend->fd >= 0) {
+        close(backend->fd);
+        backend->fd = -1;
+    }
+}
+
+/*
+ * UserCreatable::complete: map, then hint, then place, then populate.
+ * Placement (mbind) must come before preallocation, or the first touch
+ * would already have put the pages on whatever node the thread ran on.
+ */
+static bool backend_complete(Object *obj, Error **errp)
+{
+    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
+    HostMemoryBackendClass *bc = MEMORY_BACKEND_GET_CLASS(obj);
+
+    if (!backend_check_policy(backend, errp)) {
+        goto fail;
+    }
+    if (!backend->size) {
+        /* QEMU's QAPI schema makes size mandatory for every backend. */
+        error_setg(errp, "Parameter 'size' is missing");
+        return false;
+    }
+    if (!bc->alloc(backend, errp)) {
+        goto fail;
+    }
+    backend->allocated = true;
+    if (!backend->merge &&
+        !host_mem_madvise_merge(backend->host, backend->size, false, errp)) {
+        goto fail_free;
+    }
+    if (!backend->dump &&
+        !host_mem_madvise_dump(backend->host, backend->size, false, errp)) {
+        goto fail_free;
+    }
+    if (backend->policy != HOST_MEM_POLICY_DEFAULT &&
+        !host_mem_mbind(backend->host, backend->size, backend->policy,
+                        (const guint64 *)backend->host_nodes->data,
+                        backend->host_nodes->len, errp)) {
+        goto fail_free;
+    }
+    if (backend->prealloc && !backend_do_prealloc(backend, errp)) {
+        goto fail_free;
+    }
+    return true;
+
+fail_free:
+    backend_free(backend);
+    backend->allocated = false;
+fail:
+    return false;
+}
+
+static bool backend_can_be_deleted(Object *obj)
+{
+    return !MEMORY_BACKEND(obj)->is_mapped;
+}
+
+MemoryRegion *host_memory_backend_get_memory(HostMemoryBackend *backend)
+{
+    return backend->allocated ? &backend->mr : NULL;
+}
+
+bool host_memory_backend_is_mapped(HostMemoryBackend *backend)
+{
+    return backend->is_mapped;
+}
+
+bool host_memory_backend_set_mapped(HostMemoryBackend *backend, bool mapped,
+                                    Error **errp)
+{
+    if (mapped && backend->is_mapped) {
+        error_setg(errp, "memory backend '%s' can't be used multiple times",
+                   backend_id(backend));
+        return false;
+    }
+    backend->is_mapped = mapped;
+    return true;
+}
+
+uint64_t host_memory_backend_pagesize(HostMemoryBackend *backend)
+{
+    return backend->page_size;
+}
+
+bool host_memory_backend_register_ram(HostMemoryBackend *backend,
+                                      Error **errp)
+{
+    char *name = host_memory_backend_get_name(backend);
+    bool ok = ram_block_set_idstr(backend->mr.ram_block, name, errp);
+
+    g_free(name);
+    return ok;
+}
+
+static int collect_backend(Object *obj, void *opaque)
+{
+    GSList **list = opaque;
+
+    if (object_dynamic_cast(obj, TYPE_MEMORY_BACKEND)) {
+        *list = g_slist_append(*list, obj);
+    }
+    return 0;
+}
+
+GSList *host_memory_backend_list(void)
+{
+    GSList *list = NULL;
+
+    object_child_foreach(object_get_objects_root(), collect_backend, &list);
+    return list;
+}
+
+static void backend_instance_init(Object *obj)
+{
+    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
+
+    backend->merge = true;
+    backend->dump = true;
+    backend->reserve = true;
+    backend->prealloc_threads = 1;
+    backend->fd = -1;
+    backend->host_nodes = g_array_new(FALSE, FALSE, sizeof(guint64));
+}
+
+static void backend_instance_finalize(Object *obj)
+{
+    HostMemoryBackend *backend = MEMORY_BACKEND(obj);
+
+    if (backend->allocated) {
+        backend_free(backend);
+        backend->allocated = false;
+    }
+    g_array_unref(backend->host_nodes);
+}
+
+static void backend_class_init(ObjectClass *oc, void *data)
+{
+    oc->complete = backend_complete;
+    oc->can_be_deleted = backend_can_be_deleted;
+
+    object_class_property_add_size(oc, "size", backend_get_size,
+                                   backend_set_size);
+    object_class_property_set_description(oc, "size",
+        "Size of the memory region (ex: 500M)");
+    object_class_property_add_bool(oc, "merge", backend_get_merge,
+                                   backend_set_merge);
+    object_class_property_set_description(oc, "merge",
+        "Mark memory as mergeable");
+    object_class_property_set_default_str(oc, "merge", "on");
+    object_class_property_add_bool(oc, "dump", backend_get_dump,
+                                   backend_set_dump);
+    object_class_property_set_description(oc, "dump",
+        "Set to 'off' to exclude from core dump");
+    object_class_property_set_default_str(oc, "dump", "on");
+    object_class_property_add_bool(oc, "prealloc", backend_get_prealloc,
+                                   backend_set_prealloc);
+    object_class_property_set_description(oc, "prealloc",
+        "Preallocate memory");
+    object_class_property_set_default_str(oc, "prealloc", "off");
+    object_class_property_add_uint(oc, "prealloc-threads", "int", UINT32_MAX,
+                                   backend_get_prealloc_threads,
+                                   backend_set_prealloc_threads);
+    object_class_property_set_description(oc, "prealloc-threads",
+        "Number of CPU threads to use for prealloc");
+    object_class_property_set_default_str(oc, "prealloc-threads", "1");
+    object_class_property_add_bool(oc, "share", backend_get_share,
+                                   backend_set_share);
+    object_class_property_set_description(oc, "share",
+        "Mark the memory as private to QEMU or shared");
+    object_class_property_set_default_str(oc, "share", "off");
+    object_class_property_add_bool(oc, "reserve", backend_get_reserve,
+                                   backend_set_reserve);
+    object_class_property_set_description(oc, "reserve",
+        "Reserve swap space (or huge pages) if applicable");
+    object_class_property_set_default_str(oc, "reserve", "on");
+    object_class_property_add_enum(oc, "policy", "HostMemPolicy",
+                                   HostMemPolicy_lookup, backend_get_policy,
+                                   backend_set_policy);
+    object_class_property_set_description(oc, "policy",
+        "Set the NUMA policy");
+    object_class_property_set_default_str(oc, "policy", "default");
+    object_class_property_add_uint_list(oc, "host-nodes", "int",
+                                        MAX_HOST_NODES - 1,
+                                        backend_get_host_nodes,
+                                        backend_set_host_nodes);
+    object_class_property_set_description(oc, "host-nodes",
+        "Binds memory to the list of NUMA host nodes");
+    object_class_property_add_bool(oc,
+                                   "x-use-canonical-path-for-ramblock-id",
+                                   backend_get_canonical,
+                                   backend_set_canonical);
+}
+
+static const TypeInfo host_memory_backend_info = {
+    .name = TYPE_MEMORY_BACKEND,
+    .parent = TYPE_OBJECT,
+    .abstract = true,
+    .user_creatable = true,
+    .class_size = sizeof(HostMemoryBackendClass),
+    .class_init = backend_class_init,
+    .instance_size = sizeof(HostMemoryBackend),
+    .instance_init = backend_instance_init,
+    .instance_finalize = backend_instance_finalize,
+};
+
+static void register_types(void)
+{
+    type_register_static(&host_memory_backend_info);
+}
+type_init(register_types)

@@ -1,0 +1,188 @@
+/*
+ * Monitor commands about machines and memory: query-machines,
+ * query-memdev, query-memory-size-summary, and HMP's info mtree,
+ * info ramblock, info memdev and info numa.
+ */
+#include <string.h>
+
+#include "hw/boards.h"
+#include "exec/ramblock.h"
+#include "monitor/monitor.h"
+#include "qemu/cutils.h"
+
+void machine_qmp_cmds_register(void);
+
+static JsonNode *qmp_query_machines(JsonObject *args, Error **errp)
+{
+    GSList *list = machine_class_list(target_arch());
+    JsonArray *arr = json_array_new();
+
+    for (GSList *l = list; l; l = l->next) {
+        MachineClass *mc = l->data;
+        JsonObject *o = json_object_new();
+
+        json_object_set_string_member(o, "name", mc->name);
+        if (mc->alias) {
+            json_object_set_string_member(o, "alias", mc->alias);
+        }
+        if (mc->is_default && (mc->arches & target_arch())) {
+            json_object_set_boolean_member(o, "is-default", true);
+        }
+        json_object_set_int_member(o, "cpu-max", mc->max_cpus);
+        json_object_set_boolean_member(o, "hotpluggable-cpus", false);
+        json_object_set_boolean_member(o, "numa-mem-supported",
+                                       mc->numa_mem_supported);
+        json_object_set_boolean_member(o, "deprecated", mc->deprecated);
+        if (mc->default_ram_id) {
+            json_object_set_string_member(o, "default-ram-id",
+                                          mc->default_ram_id);
+        }
+        json_array_add_object_element(arr, o);
+    }
+    g_slist_free(list);
+    return qmp_node_new_array(arr);
+}
+
+/* host-nodes as QEMU's string visitor prints them: "0-2,5". */
+static char *host_nodes_str(GArray *nodes)
+{
+    GString *s = g_string_new(NULL);
+
+    for (guint i = 0; i < nodes->len;) {
+        guint64 first = g_array_index(nodes, guint64, i), last = first;
+
+        while (++i < nodes->len && g_array_index(nodes, guint64, i) ==
+               last + 1) {
+            last++;
+        }
+        g_string_append_printf(s, "%s%" G_GUINT64_FORMAT, s->len ? "," : "",
+                               first);
+        if (last != first) {
+            g_string_append_printf(s, "-%" G_GUINT64_FORMAT, last);
+        }
+    }
+    return g_string_free(s, FALSE);
+}
+
+static JsonNode *qmp_query_memdev(JsonObject *args, Error **errp)
+{
+    GSList *list = host_memory_backend_list();
+    JsonArray *arr = json_array_new();
+
+    for (GSList *l = list; l; l = l->next) {
+        HostMemoryBackend *b = l->data;
+        JsonObject *o = json_object_new();
+        JsonArray *nodes = json_array_new();
+
+        json_object_set_string_member(o, "id",
+            object_get_canonical_path_component(OBJECT(b)));
+        json_object_set_int_member(o, "size", b->size);
+        json_object_set_boolean_member(o, "merge", b->merge);
+        json_object_set_boolean_member(o, "dump", b->dump);
+        json_object_set_boolean_member(o, "prealloc", b->prealloc);
+        json_object_set_boolean_member(o, "share", b->share);
+        json_object_set_boolean_member(o, "reserve", b->reserve);
+        for (guint i = 0; i < b->host_nodes->len; i++) {
+            json_array_add_int_element(nodes, g_array_index(b->host_nodes,
+                                                            guint64, i));
+        }
+        json_object_set_array_member(o, "host-nodes", nodes);
+        json_object_set_string_member(o, "policy",
+                                      HostMemPolicy_lookup[b->policy]);
+        json_array_add_object_element(arr, o);
+    }
+    g_slist_free(list);
+    return qmp_node_new_array(arr);
+}
+
+static JsonNode *qmp_query_memory_size_summary(JsonObject *args,
+                                               Error **errp)
+{
+    JsonObject *o = json_object_new();
+
+    json_object_set_int_member(o, "base-memory",
+                               current_machine ? current_machine->ram_size
+                                               : 0);
+    json_object_set_int_member(o, "plugged-memory", 0);
+    return qmp_node_new_object(o);
+}
+
+static void hmp_info_mtree(GString *out, const char *args)
+{
+    g_auto(GStrv) words = g_strsplit(args ? args : "", " ", 0);
+    bool flat = false;
+
+    for (char **w = words; *w; w++) {
+        if (!strcmp(*w, "-f")) {
+            flat = true;
+        }
+    }
+    mtree_info(out, flat);
+}
+
+static void hmp_info_ramblock(GString *out, const char *args)
+{
+    ram_block_format(out);
+}
+
+static void hmp_info_memdev(GString *out, const char *args)
+{
+    GSList *list = host_memory_backend_list();
+
+    for (GSList *l = list; l; l = l->next) {
+        HostMemoryBackend *b = l->data;
+        g_autofree char *nodes = host_nodes_str(b->host_nodes);
+
+        g_string_append_printf(out, "memory backend: %s\n",
+            object_get_canonical_path_component(OBJECT(b)));
+        g_string_append_printf(out, "  size:  %" PRIu64 "\n", b->size);
+        g_string_append_printf(out, "  merge: %s\n",
+                               b->merge ? "true" : "false");
+        g_string_append_printf(out, "  dump: %s\n",
+                               b->dump ? "true" : "false");
+        g_string_append_printf(out, "  prealloc: %s\n",
+                               b->prealloc ? "true" : "false");
+        g_string_append_printf(out, "  share: %s\n",
+                               b->share ? "true" : "false");
+        g_string_append_printf(out, "  reserve: %s\n",
+                               b->reserve ? "true" : "false");
+        g_string_append_printf(out, "  policy: %s\n",
+                               HostMemPolicy_lookup[b->policy]);
+        g_string_append_printf(out, "  host nodes: %s\n", nodes);
+    }
+    g_string_append_c(out, '\n');
+    g_slist_free(list);
+}
+
+static void hmp_info_numa(GString *out, const char *args)
+{
+    MachineState *ms = current_machine;
+    unsigned n = ms ? ms->numa.num_nodes : 0;
+
+    g_string_append_printf(out, "%u nodes\n", n);
+    for (unsigned i = 0; i < n; i++) {
+        NumaNodeOptions *node = &ms->numa.nodes[i];
+        uint64_t size = node->memdev ? node->memdev->size : node->mem;
+
+        g_string_append_printf(out, "node %u cpus:%s\n", i,
+                               i == 0 ? " 0" : "");
+        g_string_append_printf(out, "node %u size: %" PRIu64 " MB\n", i,
+                               size / MiB);
+        g_string_append_printf(out, "node %u plugged: 0 MB\n", i);
+    }
+}
+
+void machine_qmp_cmds_register(void)
+{
+    qmp_register_command("query-machines", qmp_query_machines, 0);
+    qmp_register_command("query-memdev", qmp_query_memdev, 0);
+    qmp_register_command("query-memory-size-summary",
+                         qmp_query_memory_size_summary, 0);
+    hmp_register_info("mtree", "[-f]", "show memory tree (-f: dump flat "
+                      "view for address spaces)", hmp_info_mtree);
+    hmp_register_info("ramblock", "", "Display system ramblock information",
+                      hmp_info_ramblock);
+    hmp_register_info("memdev", "", "show memory backends",
+                      hmp_info_memdev);
+    hmp_register_info("numa", "", "show NUMA information", hmp_info_numa);
+}

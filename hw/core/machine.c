@@ -1,0 +1,447 @@
+/*
+ * Generic machine code: the "machine" base type, machine lookup, and the
+ * RAM set-up every board shares (QEMU 5.0's memory-backend end state).
+ */
+#include <string.h>
+
+#include "hw/boards.h"
+#include "exec/ramblock.h"
+#include "qemu/cutils.h"
+
+MachineState *current_machine;
+
+static unsigned current_arch = ARCH_X86_64;
+
+static const struct {
+    const char *name;
+    unsigned arch;
+    /* Machines of these arches are also served by this binary. */
+    unsigned serves;
+} arch_table[] = {
+    { "x86_64", ARCH_X86_64, ARCH_X86_64 | ARCH_I386 },
+    { "i386", ARCH_I386, ARCH_I386 },
+    { "aarch64", ARCH_AARCH64, ARCH_AARCH64 | ARCH_ARM },
+    { "arm", ARCH_ARM, ARCH_ARM },
+    { "riscv64", ARCH_RISCV64, ARCH_RISCV64 },
+    { "s390x", ARCH_S390X, ARCH_S390X },
+};
+
+unsigned target_arch(void)
+{
+    return current_arch;
+}
+
+void target_arch_set(unsigned arch)
+{
+    current_arch = arch;
+}
+
+const char *target_arch_name(unsigned arch)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(arch_table); i++) {
+        if (arch_table[i].arch == arch) {
+            return arch_table[i].name;
+        }
+    }
+    return "unknown";
+}
+
+unsigned target_arch_from_name(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(arch_table); i++) {
+        if (!strcmp(arch_table[i].name, name)) {
+            return arch_table[i].arch;
+        }
+    }
+    return 0;
+}
+
+static unsigned arch_serves(unsigned arch)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(arch_table); i++) {
+        if (arch_table[i].arch == arch) {
+            return arch_table[i].serves;
+        }
+    }
+    return 0;
+}
+
+static bool class_on_arch(MachineClass *mc, unsigned arch)
+{
+    return (mc->arches & arch_serves(arch)) != 0;
+}
+
+static gint machine_class_cmp(gconstpointer a, gconstpointer b)
+{
+    const MachineClass *x = a, *y = b;
+
+    return strcmp(x->name, y->name);
+}
+
+GSList *machine_class_list(unsigned arch)
+{
+    GSList *all = object_class_get_list(TYPE_MACHINE, false);
+    GSList *out = NULL;
+
+    for (GSList *l = all; l; l = l->next) {
+        MachineClass *mc = l->data;
+
+        if (class_on_arch(mc, arch)) {
+            out = g_slist_insert_sorted(out, mc, machine_class_cmp);
+        }
+    }
+    g_slist_free(all);
+    return out;
+}
+
+MachineClass *machine_find_class(const char *name, unsigned arch)
+{
+    GSList *list = machine_class_list(arch);
+    MachineClass *found = NULL;
+
+    for (GSList *l = list; l && !found; l = l->next) {
+        MachineClass *mc = l->data;
+
+        if (!strcmp(mc->name, name) ||
+            (mc->alias && !strcmp(mc->alias, name))) {
+            found = mc;
+        }
+    }
+    g_slist_free(list);
+    return found;
+}
+
+MachineClass *machine_default_class(unsigned arch)
+{
+    GSList *list = machine_class_list(arch);
+    MachineClass *found = NULL;
+
+    for (GSList *l = list; l && !found; l = l->next) {
+        MachineClass *mc = l->data;
+
+        if (mc->is_default && (mc->arches & arch)) {
+            found = mc;
+        }
+    }
+    g_slist_free(list);
+    return found;
+}
+
+void machine_print_list(GString *out, unsigned arch)
+{
+    GSList *list = machine_class_list(arch);
+
+    g_string_append(out, "Supported machines are:\n");
+    for (GSList *l = list; l; l = l->next) {
+        MachineClass *mc = l->data;
+
+        if (mc->alias) {
+            g_string_append_printf(out, "%-20s %s (alias of %s)\n",
+                                   mc->alias, mc->desc, mc->name);
+        }
+        g_string_append_printf(out, "%-20s %s%s%s\n", mc->name, mc->desc,
+                               mc->is_default && (mc->arches & arch) ?
+                               " (default)" : "",
+                               mc->deprecated ? " (deprecated)" : "");
+    }
+    g_slist_free(list);
+}
+
+/* --- properties --------------------------------------------------------- */
+
+static char *machine_get_memdev(Object *obj, Error **errp)
+{
+    return g_strdup(MACHINE(obj)->ram_memdev_id);
+}
+
+static bool machine_set_memdev(Object *obj, const char *value, Error **errp)
+{
+    MachineState *ms = MACHINE(obj);
+
+    g_free(ms->ram_memdev_id);
+    ms->ram_memdev_id = g_strdup(value);
+    return true;
+}
+
+#define MACHINE_STR_PROP(field, prop) \
+    static char *machine_get_##field(Object *obj, Error **errp) \
+    { \
+        return g_strdup(MACHINE(obj)->field); \
+    } \
+    static bool machine_set_##field(Object *obj, const char *value, \
+                                    Error **errp) \
+    { \
+        g_free(MACHINE(obj)->field); \
+        MACHINE(obj)->field = g_strdup(value); \
+        return true; \
+    }
+
+MACHINE_STR_PROP(dumpdtb, "dumpdtb")
+MACHINE_STR_PROP(dtb, "dtb")
+MACHINE_STR_PROP(kernel_filename, "kernel")
+MACHINE_STR_PROP(kernel_cmdline, "append")
+MACHINE_STR_PROP(initrd_filename, "initrd")
+
+static void machine_class_init(ObjectClass *oc, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+
+    mc->default_cpus = 1;
+    mc->max_cpus = 1;
+    object_class_property_add_str(oc, "memory-backend", machine_get_memdev,
+                                  machine_set_memdev);
+    object_class_property_set_description(oc, "memory-backend",
+        "Set RAM backendValid value is ID of hostmem based backend");
+    object_class_property_add_str(oc, "dumpdtb", machine_get_dumpdtb,
+                                  machine_set_dumpdtb);
+    object_class_property_set_description(oc, "dumpdtb",
+        "Dump current dtb to a file and quit");
+    object_class_property_add_str(oc, "dtb", machine_get_dtb,
+                                  machine_set_dtb);
+    object_class_property_set_description(oc, "dtb",
+        "Linux kernel device tree file");
+    object_class_property_add_str(oc, "kernel", machine_get_kernel_filename,
+                                  machine_set_kernel_filename);
+    object_class_property_set_description(oc, "kernel",
+        "Linux kernel image file");
+    object_class_property_add_str(oc, "append", machine_get_kernel_cmdline,
+                                  machine_set_kernel_cmdline);
+    object_class_property_set_description(oc, "append",
+        "Linux kernel command line");
+    object_class_property_add_str(oc, "initrd", machine_get_initrd_filename,
+                                  machine_set_initrd_filename);
+    object_class_property_set_description(oc, "initrd",
+        "Linux initial ramdisk file");
+}
+
+static void machine_instance_init(Object *obj)
+{
+    MachineState *ms = MACHINE(obj);
+    MachineClass *mc = MACHINE_GET_CLASS(obj);
+
+    ms->ram_size = mc->default_ram_size;
+    ms->maxram_size = mc->default_ram_size;
+    ms->smp_cpus = mc->default_cpus;
+}
+
+static void machine_instance_finalize(Object *obj)
+{
+    MachineState *ms = MACHINE(obj);
+
+    g_free(ms->ram_memdev_id);
+    g_free(ms->dumpdtb);
+    g_free(ms->dtb);
+    g_free(ms->kernel_filename);
+    g_free(ms->kernel_cmdline);
+    g_free(ms->initrd_filename);
+    g_free(ms->accel);
+    g_free(ms->fdt);
+}
+
+static const TypeInfo machine_info = {
+    .name = TYPE_MACHINE,
+    .parent = TYPE_OBJECT,
+    .abstract = true,
+    .class_size = sizeof(MachineClass),
+    .class_init = machine_class_init,
+    .instance_size = sizeof(MachineState),
+    .instance_init = machine_instance_init,
+    .instance_finalize = machine_instance_finalize,
+};
+
+static void machine_register_types(void)
+{
+    type_register_static(&machine_info);
+}
+type_init(machine_register_types)
+
+/* --- RAM ---------------------------------------------------------------- */
+
+MemoryRegion *machine_consume_memdev(MachineState *ms,
+                                     HostMemoryBackend *backend,
+                                     Error **errp)
+{
+    if (!host_memory_backend_set_mapped(backend, true, errp)) {
+        return NULL;
+    }
+    /* Main RAM is migrated under the backend's name (its id). */
+    if (!host_memory_backend_register_ram(backend, errp)) {
+        host_memory_backend_set_mapped(backend, false, NULL);
+        return NULL;
+    }
+    return host_memory_backend_get_memory(backend);
+}
+
+/*
+ * No memory-backend given: make the backend the board would have
+ * allocated itself, named by its default_ram_id, from -mem-path /
+ * -mem-prealloc.
+ */
+static HostMemoryBackend *create_default_memdev(MachineState *ms,
+                                                const char *mem_path,
+                                                bool mem_prealloc,
+                                                Error **errp)
+{
+    MachineClass *mc = MACHINE_GET_CLASS(ms);
+    const char *type = mem_path ? TYPE_MEMORY_BACKEND_FILE
+                                : TYPE_MEMORY_BACKEND_RAM;
+    Object *obj;
+
+    if (object_resolve_path_component(object_get_objects_root(),
+                                      mc->default_ram_id)) {
+        error_setg(errp, "object name '%s' is reserved for the default RAM "
+                   "backend, it can't be used for any other purposes. "
+                   "Change the object's 'id' to something else",
+                   mc->default_ram_id);
+        return NULL;
+    }
+    obj = object_new(type);
+    if (!object_property_set_uint(obj, "size", ms->ram_size, errp) ||
+        (mem_path &&
+         !object_property_set_str(obj, "mem-path", mem_path, errp)) ||
+        (mem_prealloc &&
+         !object_property_set_bool(obj, "prealloc", true, errp))) {
+        object_unref(obj);
+        return NULL;
+    }
+    if (!object_property_add_child(object_get_objects_root(),
+                                   mc->default_ram_id, obj, errp)) {
+        object_unref(obj);
+        return NULL;
+    }
+    object_unref(obj);
+    if (!user_creatable_complete(obj, errp)) {
+        object_unparent(obj);
+        return NULL;
+    }
+    return MEMORY_BACKEND(obj);
+}
+
+static bool machine_check_ram_size(MachineState *ms, Error **errp)
+{
+    MachineClass *mc = MACHINE_GET_CLASS(ms);
+
+    if (mc->valid_ram_sizes) {
+        GString *valid = g_string_new(NULL);
+        bool ok = false;
+
+        for (const uint64_t *s = mc->valid_ram_sizes; *s; s++) {
+            char *str = size_to_str(*s);
+
+            ok |= *s == ms->ram_size;
+            g_string_append_printf(valid, "%s%s", valid->len ? ", " : "",
+                                   str);
+            g_free(str);
+        }
+        if (!ok) {
+            char *have = size_to_str(ms->ram_size);
+
+            error_setg(errp, "Invalid RAM size %s for machine '%s'; valid "
+                       "sizes: %s", have, mc->name, valid->str);
+            g_free(have);
+        }
+        g_string_free(valid, TRUE);
+        return ok;
+    }
+    if (mc->max_ram_size && ms->ram_size > mc->max_ram_size) {
+        char *have = size_to_str(ms->ram_size);
+        char *max = size_to_str(mc->max_ram_size);
+
+        error_setg(errp, "Invalid RAM size %s for machine '%s': at most %s "
+                   "is supported", have, mc->name, max);
+        g_free(have);
+        g_free(max);
+        return false;
+    }
+    return true;
+}
+
+bool machine_run_board_init(MachineState *ms, const char *mem_path,
+                            bool mem_prealloc, Error **errp)
+{
+    MachineClass *mc = MACHINE_GET_CLASS(ms);
+    HostMemoryBackend *backend = NULL;
+
+    if (ms->ram_memdev_id) {
+        Object *obj = object_resolve_path_type(ms->ram_memdev_id,
+                                               TYPE_MEMORY_BACKEND, NULL);
+
+        if (!obj) {
+            error_setg(errp, "Memory backend '%s' not found",
+                       ms->ram_memdev_id);
+            return false;
+        }
+        backend = MEMORY_BACKEND(obj);
+        if (!ms->have_custom_ram_size) {
+            ms->ram_size = backend->size;
+            ms->maxram_size = MAX(ms->maxram_size, ms->ram_size);
+        } else if (backend->size != ms->ram_size) {
+            error_setg(errp, "Machine memory size does not match the size "
+                       "of the memory backend");
+            return false;
+        }
+        if (mem_path) {
+            error_setg(errp, "'-mem-path' can't be used together with"
+                       "'-machine memory-backend'");
+            return false;
+        }
+        if (ms->numa.have_memdev) {
+            error_setg(errp, "'-machine memory-backend' and '-numa memdev' "
+                       "properties are mutually exclusive");
+            return false;
+        }
+    }
+    if (mc->fixup_ram_size && !backend) {
+        ms->ram_size = mc->fixup_ram_size(ms->ram_size);
+    }
+    if (!machine_check_ram_size(ms, errp)) {
+        return false;
+    }
+    if (ms->maxram_size < ms->ram_size) {
+        ms->maxram_size = ms->ram_size;
+    }
+
+    if (backend) {
+        ms->ram = machine_consume_memdev(ms, backend, errp);
+        if (!ms->ram) {
+            return false;
+        }
+        ms->memdev = backend;
+    } else if (ms->numa.have_memdev) {
+        if (!numa_complete_configuration(ms, errp)) {
+            return false;
+        }
+    } else {
+        if (ms->numa.num_nodes && !numa_complete_configuration(ms, errp)) {
+            return false;
+        }
+        if (mc->default_ram_id && ms->ram_size) {
+            backend = create_default_memdev(ms, mem_path, mem_prealloc, errp);
+            if (!backend) {
+                return false;
+            }
+            ms->ram = machine_consume_memdev(ms, backend, errp);
+            if (!ms->ram) {
+                return false;
+            }
+            ms->memdev = backend;
+        }
+    }
+    return mc->init(ms, errp);
+}
+
+void machine_map_ram_split(MachineState *ms, MemoryRegion *sysmem,
+                           uint64_t below_4g, MemoryRegion *lowmem,
+                           MemoryRegion *highmem)
+{
+    uint64_t low = MIN(ms->ram_size, below_4g);
+
+    memory_region_init_alias(lowmem, OBJECT(ms), "ram-below-4g", ms->ram, 0,
+                             low);
+    memory_region_add_subregion(sysmem, 0, lowmem);
+    if (ms->ram_size > low) {
+        memory_region_init_alias(highmem, OBJECT(ms), "ram-above-4g",
+                                 ms->ram, low, ms->ram_size - low);
+        memory_region_add_subregion(sysmem, 4 * GiB, highmem);
+    }
+}

@@ -1,0 +1,161 @@
+/*
+ * Guest NUMA: -numa node options and the RAM container built from the
+ * nodes' memory backends.
+ */
+#include <string.h>
+
+#include "hw/boards.h"
+#include "qemu/cutils.h"
+#include "qemu/option.h"
+
+static const char *const numa_node_keys[] = {
+    "type", "nodeid", "mem", "memdev", "cpus", "initiator", NULL,
+};
+
+bool numa_parse_option(MachineState *ms, const char *optarg, Error **errp)
+{
+    g_autoptr(QemuOpts) opts = qemu_opts_parse(optarg, "type", errp);
+    NumaState *numa = &ms->numa;
+    const char *type, *value;
+    NumaNodeOptions *node;
+    uint64_t nodeid;
+
+    if (!opts) {
+        return false;
+    }
+    if (!MACHINE_GET_CLASS(ms)->numa_supported) {
+        error_setg(errp, "NUMA is not supported by this machine-type");
+        return false;
+    }
+    type = qemu_opt_get(opts, "type");
+    if (!type || strcmp(type, "node")) {
+        error_setg(errp, "Invalid parameter 'type': only 'node' is "
+                   "supported");
+        return false;
+    }
+    if (!qemu_opts_check_names(opts, numa_node_keys, errp)) {
+        return false;
+    }
+    nodeid = numa->num_nodes;
+    value = qemu_opt_get(opts, "nodeid");
+    if (value && !parse_option_number("nodeid", value, UINT16_MAX, &nodeid,
+                                      errp)) {
+        return false;
+    }
+    if (nodeid >= MAX_NODES) {
+        error_setg(errp, "Max number of NUMA nodes reached: %" PRIu64,
+                   nodeid);
+        return false;
+    }
+    node = &numa->nodes[nodeid];
+    if (node->present) {
+        error_setg(errp, "Duplicate NUMA nodeid: %" PRIu64, nodeid);
+        return false;
+    }
+    if (qemu_opt_get(opts, "mem") && qemu_opt_get(opts, "memdev")) {
+        error_setg(errp, "cannot specify both mem= and memdev=");
+        return false;
+    }
+    value = qemu_opt_get(opts, "mem");
+    if (value) {
+        MachineClass *mc = MACHINE_GET_CLASS(ms);
+
+        if (!mc->numa_mem_supported) {
+            error_setg(errp, "Parameter -numa node,mem is not supported by "
+                       "this machine type");
+            error_append_hint(errp, "Use -numa node,memdev instead\n");
+            return false;
+        }
+        if (!parse_option_size("mem", value, MiB, &node->mem, errp)) {
+            return false;
+        }
+        numa->have_mem = true;
+    }
+    value = qemu_opt_get(opts, "memdev");
+    if (value) {
+        node->memdev_id = g_strdup(value);
+        numa->have_memdev = true;
+    }
+    if (numa->have_mem && numa->have_memdev) {
+        error_setg(errp, "numa configuration should use either mem= or "
+                   "memdev=,mixing both is not allowed");
+        return false;
+    }
+    node->present = true;
+    numa->num_nodes = MAX(numa->num_nodes, nodeid + 1);
+    return true;
+}
+
+uint64_t numa_node_ram_start(MachineState *ms, unsigned n)
+{
+    uint64_t start = 0;
+
+    for (unsigned i = 0; i < n && i < ms->numa.num_nodes; i++) {
+        NumaNodeOptions *node = &ms->numa.nodes[i];
+
+        start += node->memdev ? node->memdev->size : node->mem;
+    }
+    return start;
+}
+
+bool numa_complete_configuration(MachineState *ms, Error **errp)
+{
+    MachineClass *mc = MACHINE_GET_CLASS(ms);
+    NumaState *numa = &ms->numa;
+    uint64_t total = 0;
+
+    for (unsigned i = 0; i < numa->num_nodes; i++) {
+        NumaNodeOptions *node = &numa->nodes[i];
+        Object *obj;
+
+        if (!node->present) {
+            error_setg(errp, "numa: Node ID missing: %u", i);
+            return false;
+        }
+        if (!node->memdev_id) {
+            total += node->mem;
+            continue;
+        }
+        obj = object_resolve_path_type(node->memdev_id, TYPE_MEMORY_BACKEND,
+                                       NULL);
+        if (!obj) {
+            error_setg(errp, "memdev=%s is ambiguous", node->memdev_id);
+            return false;
+        }
+        node->memdev = MEMORY_BACKEND(obj);
+        total += node->memdev->size;
+    }
+    if (!numa->have_memdev && !numa->have_mem) {
+        /* Nodes without memory: QEMU gives all RAM to node 0. */
+        numa->nodes[0].mem = ms->ram_size;
+        return true;
+    }
+    if (total != ms->ram_size) {
+        error_setg(errp, "total memory for NUMA nodes (0x%" PRIx64 ") "
+                   "should equal RAM size (0x%" PRIx64 ")", total,
+                   ms->ram_size);
+        return false;
+    }
+    if (!numa->have_memdev) {
+        return true;
+    }
+    /* The machine's RAM is the nodes' backends one after another. */
+    memory_region_init(&ms->ram_container, OBJECT(ms), mc->default_ram_id,
+                       ms->ram_size);
+    for (unsigned i = 0; i < numa->num_nodes; i++) {
+        NumaNodeOptions *node = &numa->nodes[i];
+        MemoryRegion *seg;
+
+        if (!node->memdev) {
+            continue;
+        }
+        seg = machine_consume_memdev(ms, node->memdev, errp);
+        if (!seg) {
+            return false;
+        }
+        memory_region_add_subregion(&ms->ram_container,
+                                    numa_node_ram_start(ms, i), seg);
+    }
+    ms->ram = &ms->ram_container;
+    return true;
+}

@@ -1,0 +1,158 @@
+/*
+ * Machines (boards).
+ *
+ * A board declares its name, default RAM id and size, and limits, and
+ * provides init(), which only maps machine->ram (directly or through
+ * aliases) and creates its few devices.  Generic code (hw/core/machine.c)
+ * has already resolved or created the RAM backend and checked sizes.
+ */
+#ifndef HW_BOARDS_H
+#define HW_BOARDS_H
+
+#include "qom/object.h"
+#include "exec/memory.h"
+#include "sysemu/hostmem.h"
+
+#define TYPE_MACHINE "machine"
+#define TYPE_MACHINE_SUFFIX "-machine"
+#define MACHINE_TYPE_NAME(name) (name TYPE_MACHINE_SUFFIX)
+
+OBJECT_DECLARE_TYPE(MachineState, MachineClass, MACHINE)
+
+/* Target architectures; a binary serves one (or two related) of them. */
+typedef enum TargetArch {
+    ARCH_X86_64 = 1 << 0,
+    ARCH_I386 = 1 << 1,
+    ARCH_AARCH64 = 1 << 2,
+    ARCH_ARM = 1 << 3,
+    ARCH_RISCV64 = 1 << 4,
+    ARCH_S390X = 1 << 5,
+    ARCH_ALL = ~0,
+} TargetArch;
+
+typedef struct NumaNodeOptions {
+    uint64_t mem;               /* legacy mem=, in bytes */
+    HostMemoryBackend *memdev;  /* memdev= */
+    char *memdev_id;
+    bool present;
+} NumaNodeOptions;
+
+#define MAX_NODES 128
+
+typedef struct NumaState {
+    unsigned num_nodes;
+    NumaNodeOptions nodes[MAX_NODES];
+    bool have_memdev;
+    bool have_mem;
+} NumaState;
+
+struct MachineClass {
+    ObjectClass parent_class;
+    const char *name;           /* "pc-i440fx-7.2" */
+    const char *alias;          /* "pc", or NULL */
+    const char *desc;
+    unsigned arches;            /* TargetArch mask */
+    bool is_default;            /* the default of its arches */
+    bool deprecated;
+    /* Main RAM: */
+    const char *default_ram_id; /* RAM block id of the default backend */
+    uint64_t default_ram_size;  /* in bytes */
+    uint64_t max_ram_size;      /* in bytes; 0 = no board limit */
+    const uint64_t *valid_ram_sizes; /* fixed-RAM boards; 0-terminated */
+    /*
+     * Boards that round -m (s390 storage increments) return the size they
+     * use; NULL keeps -m as given.
+     */
+    uint64_t (*fixup_ram_size)(uint64_t size);
+    bool numa_supported;        /* -numa accepted at all */
+    bool numa_mem_supported;    /* legacy -numa node,mem= allowed */
+    unsigned default_cpus;
+    unsigned max_cpus;
+    /* Map machine->ram and create devices. */
+    bool (*init)(MachineState *ms, Error **errp);
+    void (*reset)(MachineState *ms);
+};
+
+struct MachineState {
+    Object parent_obj;
+    /* Properties: */
+    char *ram_memdev_id;        /* "memory-backend" */
+    char *dumpdtb;              /* "dumpdtb" */
+    char *dtb;
+    char *kernel_filename;
+    char *kernel_cmdline;
+    char *initrd_filename;
+    char *accel;
+    /* From -m: */
+    uint64_t ram_size;          /* in bytes */
+    uint64_t maxram_size;       /* in bytes */
+    uint64_t ram_slots;
+    bool have_custom_ram_size;  /* -m was given */
+    /* Set by machine_run_board_init(): */
+    MemoryRegion *ram;          /* the main RAM a board maps */
+    HostMemoryBackend *memdev;  /* the backend behind ram (non-NUMA) */
+    MemoryRegion ram_container; /* NUMA: the nodes' backends in a row */
+    NumaState numa;
+    unsigned smp_cpus;
+    void *fdt;                  /* device tree built by the board */
+    int fdt_size;
+    /* Board private state follows in subclasses. */
+};
+
+extern MachineState *current_machine;
+
+/*
+ * Everything between "the objects exist" and "the board has run": resolve
+ * or create the RAM backend, check sizes, build the NUMA container, call
+ * the board's init.  @mem_path / @mem_prealloc are -mem-path / -mem-prealloc.
+ */
+bool machine_run_board_init(MachineState *ms, const char *mem_path,
+                            bool mem_prealloc, Error **errp);
+
+/* Take a backend into use (marks it mapped, names its RAM block). */
+MemoryRegion *machine_consume_memdev(MachineState *ms,
+                                     HostMemoryBackend *backend,
+                                     Error **errp);
+
+/* The machine class named @name (or alias) available on @arch. */
+MachineClass *machine_find_class(const char *name, unsigned arch);
+MachineClass *machine_default_class(unsigned arch);
+/* Sorted list of machine classes for @arch (free with g_slist_free). */
+GSList *machine_class_list(unsigned arch);
+/* "-machine help" text. */
+void machine_print_list(GString *out, unsigned arch);
+/* The current binary's target (from argv[0] or -arch). */
+unsigned target_arch(void);
+void target_arch_set(unsigned arch);
+const char *target_arch_name(unsigned arch);
+unsigned target_arch_from_name(const char *name);
+
+/* Parse one -numa option (node,memdev=ID | node,mem=SIZE | ...). */
+bool numa_parse_option(MachineState *ms, const char *optarg, Error **errp);
+/* Build ms->ram from the nodes' backends, or check legacy mem= sums. */
+bool numa_complete_configuration(MachineState *ms, Error **errp);
+/* Start address of node @n in guest RAM (nodes are laid out in order). */
+uint64_t numa_node_ram_start(MachineState *ms, unsigned n);
+
+/*
+ * Helpers for boards: split main RAM at @below_4g_limit into a
+ * "ram-below-4g" alias at 0 and a "ram-above-4g" alias at 4 GiB.
+ */
+void machine_map_ram_split(MachineState *ms, MemoryRegion *sysmem,
+                           uint64_t below_4g, MemoryRegion *lowmem,
+                           MemoryRegion *highmem);
+
+/* Declare a machine type with a class_init; see hw/core/null-machine.c. */
+#define DEFINE_MACHINE_TYPE(namestr, class_init_fn) \
+    static const TypeInfo machine_type_##class_init_fn = { \
+        .name = MACHINE_TYPE_NAME(namestr), \
+        .parent = TYPE_MACHINE, \
+        .class_init = class_init_fn, \
+    }; \
+    static void machine_register_##class_init_fn(void) \
+    { \
+        type_register_static(&machine_type_##class_init_fn); \
+    } \
+    type_init(machine_register_##class_init_fn)
+
+#endif

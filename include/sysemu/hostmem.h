@@ -1,0 +1,98 @@
+/*
+ * Host memory backends: the only source of guest main RAM.
+ *
+ * memory-backend is abstract; each concrete type (ram, file, memfd)
+ * implements one hook, alloc(), which maps host memory and initialises
+ * backend->mr.  Generic code then applies merge/dump hints, the NUMA
+ * policy and preallocation, in that order (placement must be decided
+ * before the first touch populates pages).
+ */
+#ifndef SYSEMU_HOSTMEM_H
+#define SYSEMU_HOSTMEM_H
+
+#include "qom/object.h"
+#include "exec/memory.h"
+
+#define TYPE_MEMORY_BACKEND "memory-backend"
+#define TYPE_MEMORY_BACKEND_RAM "memory-backend-ram"
+#define TYPE_MEMORY_BACKEND_FILE "memory-backend-file"
+#define TYPE_MEMORY_BACKEND_MEMFD "memory-backend-memfd"
+
+OBJECT_DECLARE_TYPE(HostMemoryBackend, HostMemoryBackendClass,
+                    MEMORY_BACKEND)
+
+/* QEMU's HostMemPolicy enum, in its spelling. */
+typedef enum HostMemPolicy {
+    HOST_MEM_POLICY_DEFAULT,
+    HOST_MEM_POLICY_PREFERRED,
+    HOST_MEM_POLICY_BIND,
+    HOST_MEM_POLICY_INTERLEAVE,
+    HOST_MEM_POLICY__MAX,
+} HostMemPolicy;
+
+extern const char *const HostMemPolicy_lookup[];
+
+/* Host NUMA nodes we can name in host-nodes. */
+#define MAX_HOST_NODES 128
+
+struct HostMemoryBackendClass {
+    ObjectClass parent_class;
+    /* Map the memory and initialise backend->mr; false + errp on error. */
+    bool (*alloc)(HostMemoryBackend *backend, Error **errp);
+};
+
+struct HostMemoryBackend {
+    Object parent_obj;
+    uint64_t size;              /* in bytes */
+    bool merge;
+    bool dump;
+    bool prealloc;
+    bool share;
+    bool reserve;
+    uint32_t prealloc_threads;
+    HostMemPolicy policy;
+    GArray *host_nodes;         /* of guint64, sorted, unique */
+    bool use_canonical_path;    /* RAM block id "/objects/ID" vs "ID" */
+    bool is_mapped;             /* in use by the machine or a NUMA node */
+    bool allocated;             /* alloc() succeeded */
+    MemoryRegion mr;
+    /* What alloc() mapped, so free() and tests can see it. */
+    void *host;
+    int fd;                     /* -1 for anonymous memory */
+    uint64_t fd_offset;
+    uint64_t page_size;
+};
+
+/*
+ * For alloc() hooks: record what was mapped and make backend->mr a RAM
+ * region over it (with an unnamed RAM block).  Takes ownership of @fd;
+ * generic code unmaps and closes it when the backend goes away.
+ */
+void host_memory_backend_init_ram(HostMemoryBackend *backend, void *host,
+                                  int fd, uint64_t fd_offset,
+                                  uint64_t page_size, uint32_t ram_flags);
+
+/* The RAM region, or NULL before the backend is complete. */
+MemoryRegion *host_memory_backend_get_memory(HostMemoryBackend *backend);
+bool host_memory_backend_is_mapped(HostMemoryBackend *backend);
+/*
+ * Mark the backend in use.  Error "memory backend 'ID' is already in use"
+ * ... (QEMU's wording) if it already is.
+ */
+bool host_memory_backend_set_mapped(HostMemoryBackend *backend, bool mapped,
+                                    Error **errp);
+/* The name its RAM block and region carry: the id, or the canonical path. */
+char *host_memory_backend_get_name(HostMemoryBackend *backend);
+uint64_t host_memory_backend_pagesize(HostMemoryBackend *backend);
+
+/*
+ * Register the backend's RAM block for migration under its name (what
+ * QEMU does with vmstate_register_ram when a machine or node uses it).
+ */
+bool host_memory_backend_register_ram(HostMemoryBackend *backend,
+                                      Error **errp);
+
+/* For "info memdev" / query-memdev: every backend under /objects. */
+GSList *host_memory_backend_list(void);
+
+#endif

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install the Debian packages memvm needs to build and test.
+# Runs `apt-get update` only when something is actually missing, so a
+# machine that already has everything does no network work at all.
+set -euo pipefail
+
+PKGS=(
+    build-essential meson ninja-build pkg-config
+    libglib2.0-dev libjson-glib-dev libfdt-dev libnuma-dev zlib1g-dev
+    libunicorn-dev libelf-dev device-tree-compiler python3
+    clang-14 libclang-rt-14-dev
+    binutils-aarch64-linux-gnu binutils-riscv64-linux-gnu
+    binutils-x86-64-linux-gnu
+    qemu-system-x86 qemu-system-arm qemu-system-misc
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: missing packages: ${missing[*]}" >&2
+    echo "install-deps: run as root (or install them) and try again" >&2
+    exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

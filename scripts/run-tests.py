@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Run every registered test of one or more meson build directories.
+
+Tests speak TAP.  Each "ok"/"not ok" line counts as one test; a "# SKIP"
+directive counts as skipped; a plan of "1..0 # SKIP reason" skips the whole
+program.  A program that exits non-zero without reporting a failure counts
+as one failure.  The last line printed is "N passed, N failed, N skipped".
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+TAP_RE = re.compile(r'^(not ok|ok)\b\s*(\d+)?\s*(?:-\s*)?(.*?)\s*(?:#\s*(SKIP|TODO)\b(.*))?$',
+                    re.IGNORECASE)
+PLAN_SKIP_RE = re.compile(r'^1\.\.0\s*#\s*skip\S*\s*(.*)$', re.IGNORECASE)
+
+
+def load_tests(builddir):
+    out = subprocess.run(['meson', 'introspect', '--tests', builddir],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def run_one(test, builddir, label, timeout_scale):
+    env = dict(os.environ)
+    env.update(test.get('env') or {})
+    cwd = test.get('workdir') or builddir
+    timeout = (test.get('timeout') or 30) * timeout_scale
+    start = time.monotonic()
+    try:
+        proc = subprocess.run(test['cmd'], env=env, cwd=cwd,
+                              stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              timeout=timeout)
+        output = proc.stdout.decode('utf-8', 'replace')
+        rc = proc.returncode
+    except subprocess.TimeoutExpired as e:
+        output = (e.stdout or b'').decode('utf-8', 'replace')
+        output += '\n[run-tests] TIMEOUT after %ds\n' % timeout
+        rc = -1
+    elapsed = time.monotonic() - start
+    passed = failed = skipped = 0
+    fails = []
+    skips = []
+    for line in output.splitlines():
+        m = PLAN_SKIP_RE.match(line.strip())
+        if m:
+            skipped += 1
+            skips.append('%s: %s' % (test['name'], m.group(1).strip()))
+            continue
+        m = TAP_RE.match(line.strip())
+        if not m:
+            continue
+        status, _, desc, directive, reason = m.groups()
+        if directive and directive.upper() == 'SKIP':
+            skipped += 1
+            skips.append('%s %s: %s' % (test['name'], desc, (reason or '').strip()))
+        elif status.lower() == 'ok':
+            passed += 1
+        else:
+            failed += 1
+            fails.append(desc)
+    if rc != 0 and failed == 0:
+        failed += 1
+        fails.append('exit status %d' % rc)
+    return dict(name='%s%s' % (label, test['name']), passed=passed,
+                failed=failed, skipped=skipped, fails=fails, skips=skips,
+                output=output, elapsed=elapsed)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--build', action='append', required=True,
+                    help='meson build directory (repeatable)')
+    ap.add_argument('--suite', action='append', default=[],
+                    help='only run tests of this suite (repeatable)')
+    ap.add_argument('--jobs', type=int, default=os.cpu_count() or 2)
+    ap.add_argument('--timeout-scale', type=float, default=1.0)
+    ap.add_argument('-v', '--verbose', action='store_true')
+    args = ap.parse_args()
+
+    jobs = []
+    for b in args.build:
+        label = '' if len(args.build) == 1 else os.path.basename(b.rstrip('/')) + ':'
+        scale = args.timeout_scale
+        for t in load_tests(b):
+            if args.suite and not set(t.get('suite', [])) & set(
+                    'memvm:' + s for s in args.suite) and not set(
+                    t.get('suite', [])) & set(args.suite):
+                continue
+            jobs.append((t, b, label, scale))
+    # Long tests first, so the tail of the run is not one slow test.
+    jobs.sort(key=lambda j: -(j[0].get('priority') or 0))
+
+    totals = dict(passed=0, failed=0, skipped=0)
+    all_skips = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
+        futs = [ex.submit(run_one, *j) for j in jobs]
+        for f in concurrent.futures.as_completed(futs):
+            r = f.result()
+            for k in totals:
+                totals[k] += r[k]
+            all_skips += r['skips']
+            status = 'FAIL' if r['failed'] else 'ok  '
+            print('%s %-40s %3d passed %3d failed %3d skipped  %5.1fs' % (
+                status, r['name'], r['passed'], r['failed'], r['skipped'],
+                r['elapsed']), flush=True)
+            if r['failed'] or args.verbose:
+                for fl in r['fails']:
+                    print('    failed: %s' % fl)
+                print('    ---- output of %s ----' % r['name'])
+                for line in r['output'].splitlines()[-80:]:
+                    print('    | ' + line)
+    if all_skips:
+        print('Skipped:')
+        for s in sorted(all_skips):
+            print('  ' + s)
+    print('%d passed, %d failed, %d skipped' % (
+        totals['passed'], totals['failed'], totals['skipped']))
+    return 1 if totals['failed'] or not jobs else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

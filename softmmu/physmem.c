@@ -1,0 +1,244 @@
+/*
+ * RAM blocks: registration, the RAM address space layout, ids, dirty
+ * bitmaps and "info ramblock".
+ */
+#include <string.h>
+
+#include "exec/ramblock.h"
+#include "exec/memory.h"
+#include "qemu/cutils.h"
+
+#ifndef DIV_ROUND_UP
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#endif
+
+/*
+ * The block list, largest first: QEMU keeps this order so that migration
+ * sends the big blocks' headers first, and "info ramblock" shows it.
+ */
+static GList *ram_blocks;
+
+#define RAM_ADDR_MAX UINT64_MAX
+/* Offsets are rounded so each block's dirty bitmap starts on a word. */
+#define RAM_OFFSET_ALIGN ((uint64_t)(sizeof(long) * 8) << TARGET_PAGE_BITS)
+
+static uint64_t round_up(uint64_t v, uint64_t align)
+{
+    return (v + align - 1) / align * align;
+}
+
+/* Smallest gap after an existing block that fits @size (QEMU's choice). */
+static ram_addr_t find_ram_offset(uint64_t size)
+{
+    ram_addr_t offset = RAM_ADDR_MAX, mingap = RAM_ADDR_MAX;
+
+    if (!ram_blocks) {
+        return 0;
+    }
+    for (GList *l = ram_blocks; l; l = l->next) {
+        RAMBlock *block = l->data;
+        ram_addr_t candidate, next = RAM_ADDR_MAX;
+
+        candidate = round_up(block->offset + block->max_length,
+                             RAM_OFFSET_ALIGN);
+        for (GList *m = ram_blocks; m; m = m->next) {
+            RAMBlock *other = m->data;
+
+            if (other->offset >= candidate) {
+                next = MIN(next, other->offset);
+            }
+        }
+        if (next - candidate >= size && next - candidate < mingap) {
+            offset = candidate;
+            mingap = next - candidate;
+        }
+    }
+    /* 2^64 bytes of RAM address space cannot run out in practice. */
+    g_assert(offset != RAM_ADDR_MAX);
+    return offset;
+}
+
+static gint block_cmp_size(gconstpointer a, gconstpointer b)
+{
+    const RAMBlock *x = a, *y = b;
+
+    /* Larger first; equal sizes keep registration order. */
+    if (x->max_length != y->max_length) {
+        return x->max_length > y->max_length ? -1 : 1;
+    }
+    return 0;
+}
+
+static RAMBlock *block_new(MemoryRegion *mr, uint64_t size)
+{
+    RAMBlock *block = g_new0(RAMBlock, 1);
+    uint64_t pages = DIV_ROUND_UP(size, TARGET_PAGE_SIZE);
+
+    block->mr = mr;
+    block->used_length = size;
+    block->max_length = size;
+    block->fd = -1;
+    block->offset = find_ram_offset(size);
+    block->dirty_bmap = g_new0(unsigned long,
+                               DIV_ROUND_UP(pages, sizeof(long) * 8));
+    ram_blocks = g_list_insert_sorted(ram_blocks, block, block_cmp_size);
+    return block;
+}
+
+RAMBlock *ram_block_add(MemoryRegion *mr, void *host, uint64_t size,
+                        uint64_t page_size, int fd, uint64_t fd_offset,
+                        uint32_t flags)
+{
+    RAMBlock *block = block_new(mr, size);
+
+    block->host = host;
+    block->page_size = page_size;
+    block->fd = fd;
+    block->fd_offset = fd_offset;
+    block->flags = flags;
+    return block;
+}
+
+RAMBlock *ram_block_add_alias(MemoryRegion *mr, RAMBlock *parent,
+                              uint64_t offset, uint64_t size)
+{
+    RAMBlock *block;
+
+    g_assert(offset + size <= parent->max_length);
+    block = block_new(mr, size);
+    block->host = parent->host + offset;
+    block->page_size = parent->page_size;
+    block->fd = parent->fd;
+    block->fd_offset = parent->fd_offset + offset;
+    block->flags = parent->flags;
+    block->alias_of = parent;
+    block->alias_offset = offset;
+    return block;
+}
+
+void ram_block_remove(RAMBlock *block)
+{
+    ram_blocks = g_list_remove(ram_blocks, block);
+    g_free(block->dirty_bmap);
+    g_free(block);
+}
+
+bool ram_block_set_idstr(RAMBlock *block, const char *idstr, Error **errp)
+{
+    RAMBlock *other = ram_block_by_name(idstr);
+
+    if (other && other != block) {
+        error_setg(errp, "RAMBlock \"%s\" already registered", idstr);
+        return false;
+    }
+    if (strlen(idstr) >= sizeof(block->idstr)) {
+        error_setg(errp, "RAMBlock id \"%s\" is too long", idstr);
+        return false;
+    }
+    g_strlcpy(block->idstr, idstr, sizeof(block->idstr));
+    block->flags |= RAM_MIGRATABLE;
+    return true;
+}
+
+void ram_block_unset_idstr(RAMBlock *block)
+{
+    block->idstr[0] = '\0';
+    block->flags &= ~RAM_MIGRATABLE;
+}
+
+RAMBlock *ram_block_by_name(const char *idstr)
+{
+    for (GList *l = ram_blocks; l; l = l->next) {
+        RAMBlock *block = l->data;
+
+        if (block->idstr[0] && !strcmp(block->idstr, idstr)) {
+            return block;
+        }
+    }
+    return NULL;
+}
+
+RAMBlock *ram_block_from_host(void *host, uint64_t *offset)
+{
+    uint8_t *p = host;
+
+    for (GList *l = ram_blocks; l; l = l->next) {
+        RAMBlock *block = l->data;
+
+        if (!block->alias_of && p >= block->host &&
+            p < block->host + block->max_length) {
+            if (offset) {
+                *offset = p - block->host;
+            }
+            return block;
+        }
+    }
+    return NULL;
+}
+
+int ram_block_foreach(int (*fn)(RAMBlock *block, void *opaque), void *opaque)
+{
+    for (GList *l = ram_blocks; l; l = l->next) {
+        int ret = fn(l->data, opaque);
+
+        if (ret) {
+            return ret;
+        }
+    }
+    return 0;
+}
+
+unsigned ram_block_count(void)
+{
+    return g_list_length(ram_blocks);
+}
+
+uint64_t ram_bytes_total(void)
+{
+    uint64_t total = 0;
+
+    for (GList *l = ram_blocks; l; l = l->next) {
+        RAMBlock *block = l->data;
+
+        if (block->flags & RAM_MIGRATABLE) {
+            total += block->used_length;
+        }
+    }
+    return total;
+}
+
+void ram_block_format(GString *out)
+{
+    g_string_append_printf(out, "%24s %8s  %18s %18s %18s\n",
+                           "Block Name", "PSize", "Offset", "Used", "Total");
+    for (GList *l = ram_blocks; l; l = l->next) {
+        RAMBlock *block = l->data;
+        char *psize = size_to_str(block->page_size);
+
+        g_string_append_printf(out, "%24s %8s  0x%016" PRIx64 " 0x%016"
+                               PRIx64 " 0x%016" PRIx64 "\n", block->idstr,
+                               psize, block->offset, block->used_length,
+                               block->max_length);
+        g_free(psize);
+    }
+}
+
+void ram_block_set_dirty(RAMBlock *block, uint64_t start, uint64_t len)
+{
+    const unsigned bits = sizeof(long) * 8;
+    uint64_t first, last;
+
+    if (!len) {
+        return;
+    }
+    first = start >> TARGET_PAGE_BITS;
+    last = (start + len - 1) >> TARGET_PAGE_BITS;
+    for (uint64_t page = first; page <= last; page++) {
+        block->dirty_bmap[page / bits] |= 1UL << (page % bits);
+    }
+}
+
+void ram_block_set_all_dirty(RAMBlock *block)
+{
+    ram_block_set_dirty(block, 0, block->used_length);
+}
