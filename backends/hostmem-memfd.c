@@ -138,6 +138,7 @@ static void memfd_backend_class_init(ObjectClass *oc, void *data)
     object_class_property_set_description(oc, "seal",
         "Seal growing & shrinking");
     object_class_property_set_default_str(oc, "seal", "on");
+    object_class_property_set_default_str(oc, "share", "on");
 }
 
 static const TypeInfo memfd_backend_info = {

@@ -111,6 +111,7 @@ static void type_initialize(Type ti)
         memcpy(ti->klass, parent->klass, parent->class_size);
     }
     ti->klass->type = ti;
+    ti->klass->default_overrides = NULL;
     /* Properties are not copied: lookups walk the parent chain. */
     ti->klass->properties = g_hash_table_new_full(g_str_hash, g_str_equal,
                                                   NULL, property_free);
@@ -826,9 +827,36 @@ void object_class_property_set_default_str(ObjectClass *oc, const char *name,
 {
     ObjectProperty *prop = g_hash_table_lookup(oc->properties, name);
 
-    g_assert(prop);
+    if (!prop) {
+        g_assert(object_class_property_find(oc, name));
+        if (!oc->default_overrides) {
+            oc->default_overrides = g_hash_table_new_full(g_str_hash,
+                                                          g_str_equal,
+                                                          g_free, g_free);
+        }
+        g_hash_table_insert(oc->default_overrides, g_strdup(name),
+                            g_strdup(def));
+        return;
+    }
     g_free(prop->default_str);
     prop->default_str = g_strdup(def);
+}
+
+const char *object_class_property_get_default_str(ObjectClass *oc,
+                                                  const char *name)
+{
+    ObjectProperty *prop;
+
+    for (ObjectClass *k = oc; k; k = object_class_get_parent(k)) {
+        const char *def = k->default_overrides ?
+            g_hash_table_lookup(k->default_overrides, name) : NULL;
+
+        if (def) {
+            return def;
+        }
+    }
+    prop = object_class_property_find(oc, name);
+    return prop ? prop->default_str : NULL;
 }
 
 static ObjectProperty *find_or_error(Object *obj, const char *name,

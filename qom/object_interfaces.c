@@ -170,6 +170,8 @@ void user_creatable_print_props(const char *type, GString *out)
     props = object_class_property_list(oc);
     for (guint i = 0; i < props->len; i++) {
         ObjectProperty *prop = g_ptr_array_index(props, i);
+        const char *def = object_class_property_get_default_str(oc,
+                                                                prop->name);
         char *left;
 
         if (!prop->set) {
@@ -182,15 +184,13 @@ void user_creatable_print_props(const char *type, GString *out)
                                    (int)(strlen(left) < 22 ?
                                          22 - strlen(left) : 0), "",
                                    prop->description);
-            if (prop->default_str) {
-                g_string_append_printf(out, " (default: %s)",
-                                       prop->default_str);
+            if (def) {
+                g_string_append_printf(out, " (default: %s)", def);
             }
-        } else if (prop->default_str) {
+        } else if (def) {
             g_string_append_printf(out, "%*s - (default: %s)",
                                    (int)(strlen(left) < 22 ?
-                                         22 - strlen(left) : 0), "",
-                                   prop->default_str);
+                                         22 - strlen(left) : 0), "", def);
         }
         g_string_append_c(out, '\n');
         g_free(left);

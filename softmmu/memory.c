@@ -94,6 +94,7 @@ static bool init_anon_ram(MemoryRegion *mr, Object *owner, const char *name,
                           0);
     memory_region_init_ram_from_block(mr, owner, name, block);
     mr->readonly = readonly;
+    mr->owns_ram = true;
     /* Device memory travels in migration streams under its own name. */
     if (!ram_block_set_idstr(block, name, errp)) {
         memory_region_finalize(mr);
@@ -157,15 +158,8 @@ void memory_region_finalize(MemoryRegion *mr)
         if (mr->ram_block) {
             ram_block_remove(mr->ram_block);
         }
-    } else if (mr->kind == MR_RAM && mr->ram_block &&
-               !mr->owner) {
-        /* Anonymous device memory that init_anon_ram() mapped. */
-        RAMBlock *block = mr->ram_block;
-
-        host_mem_unmap(block->host, block->max_length);
-        ram_block_remove(block);
-    } else if (mr->kind == MR_RAM && mr->ram_block && mr->owner &&
-               !object_dynamic_cast(mr->owner, "memory-backend")) {
+    } else if (mr->kind == MR_RAM && mr->ram_block && mr->owns_ram) {
+        /* Device memory that init_anon_ram() mapped; backends own theirs. */
         RAMBlock *block = mr->ram_block;
 
         host_mem_unmap(block->host, block->max_length);

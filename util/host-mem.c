@@ -329,6 +329,7 @@ bool host_mem_madvise_merge(void *ptr, uint64_t size, bool merge,
 bool host_mem_madvise_dump(void *ptr, uint64_t size, bool dump,
                            Error **errp)
 {
+    /* Guest RAM can be huge and private: let users keep it out of cores. */
     if (madvise(ptr, size, dump ? MADV_DODUMP : MADV_DONTDUMP)) {
         error_setg_errno(errp, errno, "madvise(%s) failed",
                          dump ? "MADV_DODUMP" : "MADV_DONTDUMP");
@@ -941,6 +942,7 @@ int host_mem_memfd_create(const char *name, uint64_t size, bool hugetlb,
                          "0x%x", flags);
         return -1;
     }
+    /* It starts empty; hugetlb refuses sizes that are not whole pages. */
     if (ftruncate(fd, size)) {
         error_setg_errno(errp, errno, "failed to resize memfd to %" PRIu64,
                          size);
@@ -989,6 +991,9 @@ static int64_t backing_store_size(int fd)
         }
         return g_ascii_strtoll(text, NULL, 0);
     }
+    if (!S_ISBLK(st.st_mode)) {
+        return st.st_size;
+    }
     /* st_size is 0 for block devices, but seeking works. */
     end = lseek(fd, 0, SEEK_END);
     return end < 0 ? -1 : end;
@@ -1008,6 +1013,7 @@ int host_mem_open_file(const char *path, uint64_t size, bool readonly,
         *created = false;
     }
     for (;;) {
+        /* An existing file, or (read-only) a directory caught below. */
         fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
         if (fd >= 0) {
             break;

@@ -167,7 +167,7 @@ static void hmp_info_numa(GString *out, const char *args)
         g_string_append_printf(out, "node %u cpus:%s\n", i,
                                i == 0 ? " 0" : "");
         g_string_append_printf(out, "node %u size: %" PRIu64 " MB\n", i,
-                               size / MiB);
+                               (uint64_t)(size / MiB));
         g_string_append_printf(out, "node %u plugged: 0 MB\n", i);
     }
 }

@@ -82,6 +82,8 @@ struct MemoryRegion {
     /* MR_IO */
     const MemoryRegionOps *ops;
     void *opaque;
+    /* The region mapped its RAM itself (device ROM/RAM), so frees it. */
+    bool owns_ram;
     /* Number of aliases pointing here (aliased regions must outlive them). */
     unsigned alias_count;
 };

@@ -89,6 +89,8 @@ struct ObjectProperty {
 struct ObjectClass {
     Type type;
     GHashTable *properties;   /* name -> ObjectProperty* (class properties) */
+    /* name -> default text, for inherited properties a subclass changes. */
+    GHashTable *default_overrides;
     /* UserCreatable: called once all properties from the user are set. */
     bool (*complete)(Object *obj, Error **errp);
     /* UserCreatable: may this object be deleted by object-del now? */
@@ -223,9 +225,15 @@ void object_class_property_set_description(ObjectClass *oc, const char *name,
                                            const char *description);
 void object_property_set_description(Object *obj, const char *name,
                                      const char *description);
-/* Default shown by help, e.g. "on", "1", "default". */
+/*
+ * Default shown by help, e.g. "on", "1", "default".  On an inherited
+ * property it overrides the default for this class and its subclasses.
+ */
 void object_class_property_set_default_str(ObjectClass *oc, const char *name,
                                            const char *def);
+/* The default help shows for @name in @oc, or NULL. */
+const char *object_class_property_get_default_str(ObjectClass *oc,
+                                                  const char *name);
 
 /* Typed convenience forms: accessors work on native values. */
 ObjectProperty *object_class_property_add_str(
