@@ -88,18 +88,6 @@ fail:
     return false;
 }
 
-static bool file_check_unallocated(Object *obj, const char *name,
-                                   Error **errp)
-{
-    if (MEMORY_BACKEND(obj)->allocated) {
-        error_setg(errp, "cannot change property '%s' of %s '%s' after it "
-                   "is created", name, object_get_typename(obj),
-                   object_get_canonical_path_component(obj));
-        return false;
-    }
-    return true;
-}
-
 static char *file_get_mem_path(Object *obj, Error **errp)
 {
     return g_strdup(MEMORY_BACKEND_FILE(obj)->mem_path);
@@ -109,7 +97,8 @@ static bool file_set_mem_path(Object *obj, const char *value, Error **errp)
 {
     HostMemoryBackendFile *fb = MEMORY_BACKEND_FILE(obj);
 
-    if (!file_check_unallocated(obj, "mem-path", errp)) {
+    if (!host_memory_backend_check_unallocated(MEMORY_BACKEND(obj),
+                                               "mem-path", errp)) {
         return false;
     }
     g_free(fb->mem_path);
@@ -124,7 +113,8 @@ static uint64_t file_get_align(Object *obj, Error **errp)
 
 static bool file_set_align(Object *obj, uint64_t value, Error **errp)
 {
-    if (!file_check_unallocated(obj, "align", errp)) {
+    if (!host_memory_backend_check_unallocated(MEMORY_BACKEND(obj),
+                                               "align", errp)) {
         return false;
     }
     if (value & (value - 1)) {
@@ -142,7 +132,8 @@ static uint64_t file_get_offset(Object *obj, Error **errp)
 
 static bool file_set_offset(Object *obj, uint64_t value, Error **errp)
 {
-    if (!file_check_unallocated(obj, "offset", errp)) {
+    if (!host_memory_backend_check_unallocated(MEMORY_BACKEND(obj),
+                                               "offset", errp)) {
         return false;
     }
     MEMORY_BACKEND_FILE(obj)->offset = value;
@@ -167,7 +158,8 @@ static bool file_get_pmem(Object *obj, Error **errp)
 
 static bool file_set_pmem(Object *obj, bool value, Error **errp)
 {
-    if (!file_check_unallocated(obj, "pmem", errp)) {
+    if (!host_memory_backend_check_unallocated(MEMORY_BACKEND(obj),
+                                               "pmem", errp)) {
         return false;
     }
     MEMORY_BACKEND_FILE(obj)->is_pmem = value;
@@ -181,7 +173,8 @@ static bool file_get_readonly(Object *obj, Error **errp)
 
 static bool file_set_readonly(Object *obj, bool value, Error **errp)
 {
-    if (!file_check_unallocated(obj, "readonly", errp)) {
+    if (!host_memory_backend_check_unallocated(MEMORY_BACKEND(obj),
+                                               "readonly", errp)) {
         return false;
     }
     MEMORY_BACKEND_FILE(obj)->readonly = value;

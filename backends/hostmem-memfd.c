@@ -55,18 +55,6 @@ static bool memfd_backend_alloc(HostMemoryBackend *backend, Error **errp)
     return true;
 }
 
-static bool memfd_check_unallocated(Object *obj, const char *name,
-                                    Error **errp)
-{
-    if (MEMORY_BACKEND(obj)->allocated) {
-        error_setg(errp, "cannot change property '%s' of %s '%s' after it "
-                   "is created", name, object_get_typename(obj),
-                   object_get_canonical_path_component(obj));
-        return false;
-    }
-    return true;
-}
-
 static bool memfd_get_hugetlb(Object *obj, Error **errp)
 {
     return MEMORY_BACKEND_MEMFD(obj)->hugetlb;
@@ -74,7 +62,8 @@ static bool memfd_get_hugetlb(Object *obj, Error **errp)
 
 static bool memfd_set_hugetlb(Object *obj, bool value, Error **errp)
 {
-    if (!memfd_check_unallocated(obj, "hugetlb", errp)) {
+    if (!host_memory_backend_check_unallocated(MEMORY_BACKEND(obj),
+                                               "hugetlb", errp)) {
         return false;
     }
     MEMORY_BACKEND_MEMFD(obj)->hugetlb = value;
@@ -88,7 +77,8 @@ static uint64_t memfd_get_hugetlbsize(Object *obj, Error **errp)
 
 static bool memfd_set_hugetlbsize(Object *obj, uint64_t value, Error **errp)
 {
-    if (!memfd_check_unallocated(obj, "hugetlbsize", errp)) {
+    if (!host_memory_backend_check_unallocated(MEMORY_BACKEND(obj),
+                                               "hugetlbsize", errp)) {
         return false;
     }
     if (!value) {
@@ -106,7 +96,8 @@ static bool memfd_get_seal(Object *obj, Error **errp)
 
 static bool memfd_set_seal(Object *obj, bool value, Error **errp)
 {
-    if (!memfd_check_unallocated(obj, "seal", errp)) {
+    if (!host_memory_backend_check_unallocated(MEMORY_BACKEND(obj),
+                                               "seal", errp)) {
         return false;
     }
     MEMORY_BACKEND_MEMFD(obj)->seal = value;

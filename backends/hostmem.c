@@ -22,8 +22,9 @@ const char *const HostMemPolicy_lookup[] = {
  * Properties that shape the allocation are fixed once the memory exists;
  * this is the one place that decides it.
  */
-static bool backend_check_unallocated(HostMemoryBackend *backend,
-                                      const char *property, Error **errp)
+bool host_memory_backend_check_unallocated(HostMemoryBackend *backend,
+                                           const char *property,
+                                           Error **errp)
 {
     if (backend->allocated) {
         error_setg(errp, "cannot change property '%s' of %s '%s' after it "
@@ -52,7 +53,7 @@ static bool backend_set_size(Object *obj, uint64_t value, Error **errp)
 {
     HostMemoryBackend *backend = MEMORY_BACKEND(obj);
 
-    if (!backend_check_unallocated(backend, "size", errp)) {
+    if (!host_memory_backend_check_unallocated(backend, "size", errp)) {
         return false;
     }
     if (value == 0) {
@@ -160,7 +161,7 @@ static bool backend_set_share(Object *obj, bool value, Error **errp)
 {
     HostMemoryBackend *backend = MEMORY_BACKEND(obj);
 
-    if (!backend_check_unallocated(backend, "share", errp)) {
+    if (!host_memory_backend_check_unallocated(backend, "share", errp)) {
         return false;
     }
     backend->share = value;
@@ -176,7 +177,7 @@ static bool backend_set_reserve(Object *obj, bool value, Error **errp)
 {
     HostMemoryBackend *backend = MEMORY_BACKEND(obj);
 
-    if (!backend_check_unallocated(backend, "reserve", errp)) {
+    if (!host_memory_backend_check_unallocated(backend, "reserve", errp)) {
         return false;
     }
     if (!value && backend->prealloc) {
@@ -196,7 +197,7 @@ static bool backend_set_policy(Object *obj, int value, Error **errp)
 {
     HostMemoryBackend *backend = MEMORY_BACKEND(obj);
 
-    if (!backend_check_unallocated(backend, "policy", errp)) {
+    if (!host_memory_backend_check_unallocated(backend, "policy", errp)) {
         return false;
     }
     backend->policy = value;
@@ -224,7 +225,7 @@ static bool backend_set_host_nodes(Object *obj, GArray *value, Error **errp)
 {
     HostMemoryBackend *backend = MEMORY_BACKEND(obj);
 
-    if (!backend_check_unallocated(backend, "host-nodes", errp)) {
+    if (!host_memory_backend_check_unallocated(backend, "host-nodes", errp)) {
         return false;
     }
     for (guint i = 0; i < value->len; i++) {
@@ -260,7 +261,7 @@ static bool backend_set_canonical(Object *obj, bool value, Error **errp)
 {
     HostMemoryBackend *backend = MEMORY_BACKEND(obj);
 
-    if (!backend_check_unallocated(backend,
+    if (!host_memory_backend_check_unallocated(backend,
                                    "x-use-canonical-path-for-ramblock-id",
                                    errp)) {
         return false;

@@ -76,7 +76,8 @@ def run_one(test, builddir, label, timeout_scale):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--build', action='append', required=True,
-                    help='meson build directory (repeatable)')
+                    help='meson build directory, optionally DIR:suite,suite '
+                    'to run only those suites from it (repeatable)')
     ap.add_argument('--suite', action='append', default=[],
                     help='only run tests of this suite (repeatable)')
     ap.add_argument('--jobs', type=int, default=os.cpu_count() or 2)
@@ -85,13 +86,15 @@ def main():
     args = ap.parse_args()
 
     jobs = []
-    for b in args.build:
+    for spec in args.build:
+        b, _, only = spec.partition(':')
+        suites = set(only.split(',')) if only else set(args.suite)
         label = '' if len(args.build) == 1 else os.path.basename(b.rstrip('/')) + ':'
-        scale = args.timeout_scale
+        # Sanitized binaries run slower; give their tests more time.
+        scale = args.timeout_scale * (3 if 'san' in os.path.basename(b) else 1)
         for t in load_tests(b):
-            if args.suite and not set(t.get('suite', [])) & set(
-                    'memvm:' + s for s in args.suite) and not set(
-                    t.get('suite', [])) & set(args.suite):
+            names = {s.split(':')[-1] for s in t.get('suite', [])}
+            if suites and not names & suites:
                 continue
             jobs.append((t, b, label, scale))
     # Long tests first, so the tail of the run is not one slow test.

@@ -46,9 +46,13 @@ typedef struct QemuOpts {
  * Elements without "=" otherwise are flags: "foo" is foo=on, "nofoo" is
  * foo=off, each adding a warning to opts->warnings; "help" and "?" set
  * opts->help instead (but a leading "help" is the implied key's value, as
- * in QEMU: "-m help" is size=help).  The empty string gives no options;
- * ",x" gives an option named "".  A repeated key is kept twice and
- * qemu_opt_get() returns the last one.
+ * in QEMU: "-m help" is size=help).  QEMU stops at a help element, so
+ * callers check opts->help before validating anything.  The empty string
+ * gives no options; ",x" gives an option named "".  A repeated key is kept
+ * twice and qemu_opt_get() returns the last one; QEMU validates every
+ * occurrence, so callers that check values should check them all
+ * (qemu_opt_get_all()).  "id" is an ordinary option here (QEMU keeps it
+ * apart and refuses it where a list has no ids, as for -m).
  *
  * Never fails today (QEMU's QemuOpts syntax accepts any string); @errp is
  * kept so that callers treat it as fallible.  Returns the options.

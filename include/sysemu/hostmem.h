@@ -72,6 +72,15 @@ void host_memory_backend_init_ram(HostMemoryBackend *backend, void *host,
                                   int fd, uint64_t fd_offset,
                                   uint64_t page_size, uint32_t ram_flags);
 
+/*
+ * The one predicate for "this property shapes the allocation": false with
+ * "cannot change property 'P' of TYPE 'ID' after it is created" once the
+ * memory exists.
+ */
+bool host_memory_backend_check_unallocated(HostMemoryBackend *backend,
+                                           const char *property,
+                                           Error **errp);
+
 /* The RAM region, or NULL before the backend is complete. */
 MemoryRegion *host_memory_backend_get_memory(HostMemoryBackend *backend);
 bool host_memory_backend_is_mapped(HostMemoryBackend *backend);

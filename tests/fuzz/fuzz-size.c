@@ -95,7 +95,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* The input bytes as a number, for size_to_str() on any value. */
     val = 0;
-    memcpy(&val, data, MIN(size, sizeof(val)));
+    if (size) {
+        memcpy(&val, data, MIN(size, sizeof(val)));
+    }
     check_size_to_str(val);
 
     g_array_unref(list);
