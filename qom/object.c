@@ -919,7 +919,8 @@ static bool parse_into(ObjectProperty *prop, const char *value, PropValue *v,
     case PROP_KIND_BOOL:
         return parse_option_bool(prop->name, value, &v->b, errp);
     case PROP_KIND_UINT:
-        return parse_option_number(prop->name, value, prop->max, &v->u, errp);
+        return parse_property_uint(prop->name, value, prop->max, &v->u,
+                                   errp);
     case PROP_KIND_INT: {
         char *end;
         gint64 n;
@@ -934,7 +935,7 @@ static bool parse_into(ObjectProperty *prop, const char *value, PropValue *v,
         return true;
     }
     case PROP_KIND_SIZE:
-        if (!parse_option_size(prop->name, value, 1, &v->u, errp)) {
+        if (!parse_property_size(prop->name, value, &v->u, errp)) {
             return false;
         }
         if (v->u > prop->max) {

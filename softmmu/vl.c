@@ -92,6 +92,20 @@ const char *qemu_get_vm_name(void)
     return vm_name;
 }
 
+/* Print the parser's deprecation warnings with the option's location. */
+static void vl_warn_opts(const char *opt, const char *arg, QemuOpts *opts)
+{
+    for (guint i = 0; opts->warnings && i < opts->warnings->len; i++) {
+        Error *w = g_ptr_array_index(opts->warnings, i);
+
+        fprintf(stderr, "%s: -%s %s: warning: %s\n", error_get_progname(),
+                opt, arg, error_get_pretty(w));
+        if (error_get_hint(w)) {
+            fputs(error_get_hint(w), stderr);
+        }
+    }
+}
+
 static G_NORETURN void vl_fail(Error *err)
 {
     error_report_err(err);
@@ -275,7 +289,7 @@ static QemuOpts *merge_machine_opts(VLConfig *c)
     for (guint i = 0; i < c->machine->len; i++) {
         const char *arg = g_ptr_array_index(c->machine, i);
         Error *err = NULL;
-        QemuOpts *opts = qemu_opts_parse(arg, "type", &err);
+        QemuOpts *opts = qemu_opts_parse_keyval(arg, "type", &err);
 
         if (!opts) {
             vl_fail_opt("machine", arg, err);
@@ -404,6 +418,7 @@ static void create_objects(VLConfig *c)
         if (!opts) {
             vl_fail_opt("object", arg, err);
         }
+        vl_warn_opts("object", arg, opts);
         type = qemu_opt_get(opts, "qom-type");
         if (!type) {
             error_setg(&err, "Parameter 'qom-type' is missing");
@@ -455,6 +470,7 @@ static void parse_memory_options(VLConfig *c, MachineState *ms)
     if (!opts || !qemu_opts_check_names(opts, mem_keys, &err)) {
         vl_fail_opt("m", c->mem_opts, err);
     }
+    vl_warn_opts("m", c->mem_opts, opts);
     v = qemu_opt_get(opts, "size");
     if (v) {
         if (!*v) {
@@ -519,7 +535,7 @@ static void parse_smp(VLConfig *c, MachineState *ms)
     if (!c->smp) {
         return;
     }
-    opts = qemu_opts_parse(c->smp, "cpus", &err);
+    opts = qemu_opts_parse_keyval(c->smp, "cpus", &err);
     if (!opts) {
         vl_fail_opt("smp", c->smp, err);
     }

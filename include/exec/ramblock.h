@@ -27,6 +27,12 @@ typedef enum RAMBlockFlags {
     RAM_READONLY = 1 << 2,  /* mapped read-only (readonly file) */
     RAM_PMEM = 1 << 3,
     RAM_MIGRATABLE = 1 << 4,/* has an id and travels in the stream */
+    /*
+     * Alias blocks carry all of this block's memory in migration streams
+     * (an old machine's layout); the block itself is neither migrated nor
+     * listed by "info ramblock".
+     */
+    RAM_ALIAS_COVERED = 1 << 5,
 } RAMBlockFlags;
 
 typedef struct RAMBlock {
@@ -71,6 +77,14 @@ void ram_block_remove(RAMBlock *block);
 bool ram_block_set_idstr(RAMBlock *block, const char *idstr, Error **errp);
 void ram_block_unset_idstr(RAMBlock *block);
 
+/*
+ * Hand @block's place in migration streams to its alias blocks: @block
+ * loses its id and gets RAM_ALIAS_COVERED.  Error (and no change) unless
+ * its alias blocks cover every byte of it exactly once.  Guest writes
+ * that dirty @block then dirty the alias blocks over the same bytes.
+ */
+bool ram_block_set_alias_covered(RAMBlock *block, Error **errp);
+
 RAMBlock *ram_block_by_name(const char *idstr);
 RAMBlock *ram_block_from_host(void *host, uint64_t *offset);
 /* Iterate in list order (largest first, as QEMU keeps them). */
@@ -79,7 +93,7 @@ unsigned ram_block_count(void);
 /* Total of used_length over migratable, non-alias-covered blocks. */
 uint64_t ram_bytes_total(void);
 
-/* "info ramblock" in QEMU 7.2's format. */
+/* "info ramblock" in QEMU 7.2's format (alias-covered blocks left out). */
 void ram_block_format(GString *out);
 
 /* Dirty tracking: mark [start, start+len) of @block dirty. */

@@ -118,7 +118,7 @@ static void test_errors(void)
                  "property 'size' of memory-backend-ram doesn't take value "
                  "'0'", "size", "0", NULL);
     expect_error(TYPE_MEMORY_BACKEND_RAM,
-                 "Parameter 'size' expects a non-negative number below 2^64",
+                 "Parameter 'size' expects a size value",
                  "size", "abc", NULL);
     expect_error(TYPE_MEMORY_BACKEND_RAM,
                  "host-nodes must be set for policy bind",
