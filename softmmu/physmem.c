@@ -58,21 +58,11 @@ static ram_addr_t find_ram_offset(uint64_t size)
     return offset;
 }
 
-static gint block_cmp_size(gconstpointer a, gconstpointer b)
-{
-    const RAMBlock *x = a, *y = b;
-
-    /* Larger first; equal sizes keep registration order. */
-    if (x->max_length != y->max_length) {
-        return x->max_length > y->max_length ? -1 : 1;
-    }
-    return 0;
-}
-
 static RAMBlock *block_new(MemoryRegion *mr, uint64_t size)
 {
     RAMBlock *block = g_new0(RAMBlock, 1);
     uint64_t pages = DIV_ROUND_UP(size, TARGET_PAGE_SIZE);
+    GList *l;
 
     block->mr = mr;
     block->used_length = size;
@@ -81,7 +71,16 @@ static RAMBlock *block_new(MemoryRegion *mr, uint64_t size)
     block->offset = find_ram_offset(size);
     block->dirty_bmap = g_new0(unsigned long,
                                DIV_ROUND_UP(pages, sizeof(long) * 8));
-    ram_blocks = g_list_insert_sorted(ram_blocks, block, block_cmp_size);
+    /*
+     * Before the first strictly smaller block, so that blocks of equal size
+     * keep registration order (g_list_insert_sorted would reverse them).
+     */
+    for (l = ram_blocks; l; l = l->next) {
+        if (((RAMBlock *)l->data)->max_length < size) {
+            break;
+        }
+    }
+    ram_blocks = g_list_insert_before(ram_blocks, l, block);
     return block;
 }
 
@@ -110,7 +109,8 @@ RAMBlock *ram_block_add_alias(MemoryRegion *mr, RAMBlock *parent,
     block->page_size = parent->page_size;
     block->fd = parent->fd;
     block->fd_offset = parent->fd_offset + offset;
-    block->flags = parent->flags;
+    /* Only the host mapping is shared: the id and its role are its own. */
+    block->flags = parent->flags & ~(RAM_MIGRATABLE | RAM_ALIAS_COVERED);
     block->alias_of = parent;
     block->alias_offset = offset;
     return block;
@@ -144,6 +144,51 @@ void ram_block_unset_idstr(RAMBlock *block)
 {
     block->idstr[0] = '\0';
     block->flags &= ~RAM_MIGRATABLE;
+}
+
+static gint block_cmp_alias_offset(gconstpointer a, gconstpointer b)
+{
+    const RAMBlock *x = a, *y = b;
+
+    if (x->alias_offset != y->alias_offset) {
+        return x->alias_offset < y->alias_offset ? -1 : 1;
+    }
+    return 0;
+}
+
+bool ram_block_set_alias_covered(RAMBlock *block, Error **errp)
+{
+    GList *aliases = NULL;
+    uint64_t covered = 0;
+
+    for (GList *l = ram_blocks; l; l = l->next) {
+        RAMBlock *other = l->data;
+
+        if (other->alias_of == block) {
+            aliases = g_list_insert_sorted(aliases, other,
+                                           block_cmp_alias_offset);
+        }
+    }
+    /* Sorted by offset, the windows must follow each other with no gap. */
+    for (GList *l = aliases; l; l = l->next) {
+        RAMBlock *alias = l->data;
+
+        if (alias->alias_offset != covered) {
+            break;
+        }
+        covered += alias->used_length;
+    }
+    g_list_free(aliases);
+    if (covered != block->used_length) {
+        error_setg(errp, "RAM block of '%s': alias blocks cover 0x%" PRIx64
+                   " of 0x%" PRIx64 " bytes without gap or overlap",
+                   block->mr ? memory_region_name(block->mr) : block->idstr,
+                   covered, block->used_length);
+        return false;
+    }
+    ram_block_unset_idstr(block);
+    block->flags |= RAM_ALIAS_COVERED;
+    return true;
 }
 
 RAMBlock *ram_block_by_name(const char *idstr)
@@ -213,8 +258,12 @@ void ram_block_format(GString *out)
                            "Block Name", "PSize", "Offset", "Used", "Total");
     for (GList *l = ram_blocks; l; l = l->next) {
         RAMBlock *block = l->data;
-        char *psize = size_to_str(block->page_size);
+        char *psize;
 
+        if (block->flags & RAM_ALIAS_COVERED) {
+            continue;
+        }
+        psize = size_to_str(block->page_size);
         g_string_append_printf(out, "%24s %8s  0x%016" PRIx64 " 0x%016"
                                PRIx64 " 0x%016" PRIx64 "\n", block->idstr,
                                psize, block->offset, block->used_length,
@@ -235,6 +284,23 @@ void ram_block_set_dirty(RAMBlock *block, uint64_t start, uint64_t len)
     last = (start + len - 1) >> TARGET_PAGE_BITS;
     for (uint64_t page = first; page <= last; page++) {
         block->dirty_bmap[page / bits] |= 1UL << (page % bits);
+    }
+    if (!(block->flags & RAM_ALIAS_COVERED)) {
+        return;
+    }
+    /* Guest writes reach the covered block; migration reads its aliases. */
+    for (GList *l = ram_blocks; l; l = l->next) {
+        RAMBlock *alias = l->data;
+        uint64_t lo, hi;
+
+        if (alias->alias_of != block) {
+            continue;
+        }
+        lo = MAX(start, alias->alias_offset);
+        hi = MIN(start + len, alias->alias_offset + alias->used_length);
+        if (lo < hi) {
+            ram_block_set_dirty(alias, lo - alias->alias_offset, hi - lo);
+        }
     }
 }
 

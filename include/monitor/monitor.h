@@ -1,8 +1,10 @@
 /*
  * QMP and the human monitor (HMP).
  *
- * Commands register themselves from constructors; the monitor core owns
- * the sockets, JSON framing, capability negotiation and error replies.
+ * Commands register themselves (from constructors or early in main); the
+ * monitor core owns the transports (through chardev/char.h), the JSON
+ * framing, capability negotiation, argument checking and error replies.
+ * Everything here runs on the main thread, except qmp_event_emit().
  */
 #ifndef MONITOR_MONITOR_H
 #define MONITOR_MONITOR_H
@@ -11,6 +13,14 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include "qapi/error.h"
+
+/*
+ * The QEMU release whose QMP interface memvm speaks; query-version and the
+ * greeting report it, with "memvm-<version>" as the package.
+ */
+#define QMP_COMPAT_MAJOR 7
+#define QMP_COMPAT_MINOR 2
+#define QMP_COMPAT_MICRO 0
 
 /*
  * A QMP command handler.  @args is the "arguments" object (never NULL: an
@@ -25,31 +35,73 @@ typedef enum QmpCommandFlags {
     QMP_CMD_ALLOW_PRECONFIG_NEGOTIATION = 1 << 0,
 } QmpCommandFlags;
 
+/*
+ * Register a command that checks its own arguments: the core passes any
+ * "arguments" object through.
+ */
 void qmp_register_command(const char *name, QmpCommandFunc *fn,
                           QmpCommandFlags flags);
-
-/* Emit an event to every negotiated QMP client; @data may be NULL. */
-void qmp_event_emit(const char *event, JsonObject *data);
+/*
+ * Register a command with an argument schema the core checks first, with
+ * QEMU's messages ("Parameter 'x' is missing", "Invalid parameter type for
+ * 'x', expected: string", "Parameter 'x' is unexpected").  @schema is a
+ * space-separated list of NAME:TYPE, NAME?:TYPE for optional members;
+ * TYPE is str, int, bool, number, object, array or any.  A final "**"
+ * lets further members through to the handler (object-add's properties).
+ * "" means the command takes no arguments.
+ */
+void qmp_register_command_args(const char *name, const char *schema,
+                               QmpCommandFunc *fn, QmpCommandFlags flags);
+/* Sorted names of all registered commands; free with g_ptr_array_unref. */
+GPtrArray *qmp_command_names(void);
 
 /*
- * Human monitor commands.  A handler writes its output into @out.
- * @args is the rest of the command line after the command word(s).
+ * Emit an event to every negotiated QMP client; @data may be NULL and is
+ * borrowed (the caller keeps its reference).  Safe from any thread: off
+ * the main thread the event is timestamped now and sent from the main loop.
+ */
+void qmp_event_emit(const char *event, JsonObject *data);
+
+/* {"qemu": {"major": 7, "minor": 2, "micro": 0}, "package": "memvm-..."} */
+JsonObject *qmp_version_info(void);
+
+/*
+ * Human monitor commands.  A handler writes its output into @out, with
+ * "\n" line ends (the transports send "\r\n", as QEMU does).  @args is the
+ * rest of the command line after the command word(s), with surrounding
+ * blanks removed ("" when there is none).
  */
 typedef void HmpCommandFunc(GString *out, const char *args);
-/* "info NAME" subcommand. */
+/*
+ * "info NAME" subcommand.  An empty @params_help means the command takes
+ * no arguments: the core answers anything after it with QEMU's
+ * "NAME: extraneous characters at the end of line".
+ */
 void hmp_register_info(const char *name, const char *params_help,
                        const char *help, HmpCommandFunc *fn);
-/* A top-level command such as "quit" or "object_add". */
+/*
+ * A top-level command such as "quit" or "object_add".  @name may list
+ * aliases after '|' ("quit|q"); help shows it that way, as QEMU does.
+ */
 void hmp_register_command(const char *name, const char *params_help,
                           const char *help, HmpCommandFunc *fn);
 /* Run one HMP command line; the output (with errors) goes to @out. */
 void hmp_execute(const char *cmdline, GString *out);
+/* Print "Error: MESSAGE\n" (and the hint) as QEMU's HMP does; frees @err. */
+void hmp_handle_error(GString *out, Error *err);
+/*
+ * Print QEMU's usage complaint for @cmd ("object_add: string expected",
+ * then "Try \"help object_add\" for more information").
+ */
+void hmp_usage_error(GString *out, const char *cmd, const char *what);
 
 /*
  * Open monitors from the command line:
  *   -qmp unix:PATH,server=on,wait=off | tcp:HOST:PORT,server=on,wait=off |
  *        stdio
  *   -monitor stdio | unix:PATH,server=on,wait=off | none
+ * A server serves one client at a time; each client starts afresh (a new
+ * greeting, capabilities negotiated again).
  */
 bool monitor_add_qmp(const char *spec, Error **errp);
 bool monitor_add_hmp(const char *spec, Error **errp);
@@ -59,7 +111,32 @@ void monitor_cleanup(void);
 /* JSON helpers for handlers. */
 JsonNode *qmp_node_new_object(JsonObject *obj);   /* takes ownership */
 JsonNode *qmp_node_new_array(JsonArray *arr);     /* takes ownership */
+/*
+ * The string member @name of @args; NULL when absent (an error only if
+ * @required) or not a string, with QEMU's messages.
+ */
 const char *qmp_arg_str(JsonObject *args, const char *name, bool required,
                         Error **errp);
+
+/*
+ * JSON text as QEMU writes it: ", " and ": " separators, object members in
+ * the order of QEMU's dictionary (a hash of the key), non-ASCII and
+ * control characters as \uXXXX, numbers with "%.17g".  Caller frees.
+ */
+char *qmp_json_to_string(JsonNode *node);
+/*
+ * Parse one JSON value with QEMU's parser rules and error messages ("JSON
+ * parse error, ...").  Returns NULL with @errp set on error.
+ */
+JsonNode *qmp_json_parse(const char *text, size_t len, Error **errp);
+
+/* --- between the files of monitor/ only ----------------------------- */
+
+/* Only one monitor may use stdin/stdout ("cannot use stdio by ..."). */
+bool monitor_claim_stdio(Error **errp);
+/* Close the human monitors (monitor_cleanup() calls it). */
+void hmp_cleanup(void);
+/* @text with every "\n" turned into "\r\n"; caller frees. */
+char *hmp_output_crlf(const char *text);
 
 #endif

@@ -1,0 +1,118 @@
+/*
+ * The i440FX PC ("pc-i440fx-7.2", alias "pc") and the ISA-only PC
+ * ("isapc"): QEMU 7.2's RAM layout and RAM block names.
+ */
+#include "hw/i386/pc.h"
+#include "qemu/cutils.h"
+
+/* Below this much RAM everything stays below 4 GiB (QEMU's 3.5 GiB). */
+#define PC_PIIX_LOWMEM_DEFAULT 0xe0000000ULL
+/* i440fx splits large RAM at a gigabyte boundary instead. */
+#define PC_PIIX_LOWMEM_ALIGNED 0xc0000000ULL
+
+/* Where RAM splits into below and above 4 GiB; QEMU's pc_init1 rule. */
+static uint64_t pc_piix_lowmem(X86MachineState *x86ms, bool gigabyte_align)
+{
+    MachineState *ms = MACHINE(x86ms);
+    uint64_t max_below = x86ms->max_ram_below_4g ? x86ms->max_ram_below_4g
+                                                 : PC_PIIX_LOWMEM_DEFAULT;
+    uint64_t lowmem = max_below;
+
+    /*
+     * Large guests get 1 GiB-aligned RAM above 4 GiB so that the host
+     * can back both halves with 1 GiB pages.
+     */
+    if (ms->ram_size >= max_below && gigabyte_align) {
+        lowmem = MIN(lowmem, PC_PIIX_LOWMEM_ALIGNED);
+        if (lowmem & (GiB - 1)) {
+            warn_report("Large machine and max_ram_below_4g (%" PRIu64
+                        ") not a multiple of 1G; possible bad performance.",
+                        max_below);
+        }
+    }
+    return lowmem;
+}
+
+static bool pc_i440fx_init(MachineState *ms, Error **errp)
+{
+    static const PCBoardParams params = {
+        .pci_enabled = true,
+        .gigabyte_align = true,
+        .bios_size = 256 * KiB,         /* SeaBIOS' bios-256k.bin */
+        .pci_hole64_size = 2 * GiB,     /* i440FX's pci-hole64-size */
+        .acpi_tables_used = 0x20000,    /* padded to 128 KiB, as QEMU */
+    };
+    X86MachineState *x86ms = X86_MACHINE(ms);
+
+    return pc_memory_init(x86ms, &params,
+                          pc_piix_lowmem(x86ms, params.gigabyte_align),
+                          errp);
+}
+
+static bool isapc_init(MachineState *ms, Error **errp)
+{
+    static const PCBoardParams params = {
+        .pci_enabled = false,
+        .gigabyte_align = false,
+        .bios_size = 128 * KiB,         /* SeaBIOS' 128 KiB bios.bin */
+        .acpi_tables_used = 0,          /* no ACPI on an ISA PC */
+    };
+    X86MachineState *x86ms = X86_MACHINE(ms);
+
+    return pc_memory_init(x86ms, &params,
+                          pc_piix_lowmem(x86ms, params.gigabyte_align),
+                          errp);
+}
+
+static void pc_common_class_init(MachineClass *mc)
+{
+    mc->arches = ARCH_X86_64 | ARCH_I386;
+    mc->default_ram_id = "pc.ram";
+    mc->default_ram_size = 128 * MiB;
+    mc->numa_supported = true;
+    /* Legacy -numa node,mem= was dropped with the 5.1 machine types. */
+    mc->numa_mem_supported = false;
+    pc_machine_class_add_props(OBJECT_CLASS(mc));
+}
+
+static void pc_i440fx_7_2_class_init(ObjectClass *oc, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+
+    pc_common_class_init(mc);
+    mc->name = "pc-i440fx-7.2";
+    mc->alias = "pc";
+    mc->desc = "Standard PC (i440FX + PIIX, 1996)";
+    mc->is_default = true;
+    mc->max_cpus = 255;
+    mc->init = pc_i440fx_init;
+}
+
+static void isapc_class_init(ObjectClass *oc, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+
+    pc_common_class_init(mc);
+    mc->name = "isapc";
+    mc->desc = "ISA-only PC";
+    mc->max_cpus = 1;
+    mc->init = isapc_init;
+}
+
+static const TypeInfo pc_piix_types[] = {
+    {
+        .name = MACHINE_TYPE_NAME("pc-i440fx-7.2"),
+        .parent = TYPE_X86_MACHINE,
+        .class_init = pc_i440fx_7_2_class_init,
+    }, {
+        .name = MACHINE_TYPE_NAME("isapc"),
+        .parent = TYPE_X86_MACHINE,
+        .class_init = isapc_class_init,
+    },
+};
+
+static void pc_piix_register_types(void)
+{
+    type_register_static_array(pc_piix_types, G_N_ELEMENTS(pc_piix_types));
+}
+type_init(pc_piix_register_types)

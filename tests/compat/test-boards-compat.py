@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""memvm's boards next to QEMU 7.2, run side by side.
+
+For each board and RAM size both programs start paused (QEMU under TCG,
+memvm under qtest) with a QMP socket; over human-monitor-command they
+print `info mtree -f` and `info ramblock`.  The RAM/ROM ranges of the flat
+view that AS "memory" uses, and the RAM block rows, must be equal.  Where
+QEMU refuses a configuration memvm must refuse it too, with the same
+message.  Cases are skipped (TAP "# SKIP") when QEMU is not installed.
+
+Known difference, normalised here: QEMU prints ROM devices (flash) as
+"romd"; memvm's memory core has no ROM devices yet and prints "rom".
+
+Python 3 standard library only; prints TAP.
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+BUILD = os.environ.get('MEMVM_BUILD_DIR', 'build')
+TIMEOUT = 60
+
+SIZES = {
+    'x86_64': ['128M', '1G', '2G', '3G', '3584M', '4G', '8G'],
+    'aarch64': ['128M', '1G', '2G', '3G', '4G', '8G'],
+    'arm': ['1G', '3G', '4G'],
+    'riscv64': ['128M', '1G', '2G', '4G', '8G'],
+}
+
+
+def numa2(size0, size1, total):
+    return ['-object', 'memory-backend-ram,id=n0,size=' + size0,
+            '-object', 'memory-backend-ram,id=n1,size=' + size1,
+            '-numa', 'node,memdev=n0', '-numa', 'node,memdev=n1',
+            '-m', total]
+
+
+def huge(machine, size, mem_extra=''):
+    """A RAM size the host need not back: a backend that reserves nothing."""
+    return ['-object', 'memory-backend-ram,id=m,size=%s,reserve=off' % size,
+            '-M', machine + ',memory-backend=m', '-m', size + mem_extra]
+
+
+def cases():
+    out = []
+    for board in ('pc', 'q35', 'isapc', 'microvm'):
+        for size in SIZES['x86_64']:
+            out.append(('x86_64', ['-M', board, '-m', size]))
+        out.append(('x86_64', ['-M', board]))
+    for board in ('pc', 'q35'):
+        out.append(('x86_64', ['-M', board] + numa2('1G', '3G', '4G')))
+        out.append(('x86_64', ['-object', 'memory-backend-ram,id=m0,size=4G',
+                               '-M', board + ',memory-backend=m0']))
+    out.append(('x86_64', ['-M', 'pc,max-ram-below-4g=1500M', '-m', '4G']))
+    out.append(('x86_64', ['-M', 'q35,max-ram-below-4g=1500M', '-m', '4G']))
+    out.append(('x86_64', ['-M', 'pc', '-m', '1G,slots=2,maxmem=4G']))
+    out.append(('x86_64', huge('pc', '1T')))
+    out.append(('x86_64', huge('pc', '1010G')))
+    out.append(('x86_64', huge('q35', '1T')))
+    out.append(('x86_64', huge('pc', '1G', ',slots=2,maxmem=1010G')))
+    for size in SIZES['aarch64']:
+        out.append(('aarch64', ['-M', 'virt', '-m', size]))
+    out.append(('aarch64', ['-M', 'virt'] + numa2('1G', '1G', '2G')))
+    for size in ('3G', '4G', '8G'):
+        out.append(('aarch64', ['-M', 'virt,highmem=off', '-m', size]))
+    out.append(('aarch64', huge('virt', '1T')))
+    out.append(('aarch64', ['-M', 'virt', '-m', '1G,slots=2,maxmem=4G']))
+    for size in SIZES['arm']:
+        out.append(('arm', ['-M', 'virt', '-m', size]))
+        out.append(('arm', ['-M', 'virt,highmem=off', '-m', size]))
+    for size in SIZES['riscv64']:
+        out.append(('riscv64', ['-M', 'virt', '-m', size]))
+    out.append(('riscv64', ['-M', 'virt', '-smp', '2'] +
+                numa2('1G', '1G', '2G')))
+    out.append(('riscv64', ['-M', 'virt'] + numa2('1G', '1G', '2G')))
+    return out
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def ok(self, cond, desc, detail=''):
+        self.n += 1
+        print('%s %d - %s' % ('ok' if cond else 'not ok', self.n, desc),
+              flush=True)
+        if not cond:
+            self.failed += 1
+            for line in detail.splitlines():
+                print('# ' + line, flush=True)
+
+    def skip(self, desc, reason):
+        self.n += 1
+        print('ok %d - %s # SKIP %s' % (self.n, desc, reason), flush=True)
+
+    def done(self):
+        print('1..%d' % self.n, flush=True)
+        sys.exit(1 if self.failed else 0)
+
+
+class Run:
+    """One program, paused, with QMP on a unix socket; or its refusal."""
+
+    def __init__(self, argv):
+        self.dir = tempfile.mkdtemp(prefix='memvm-boards-')
+        path = os.path.join(self.dir, 'qmp.sock')
+        self.proc = subprocess.Popen(
+            argv + ['-qmp', 'unix:%s,server=on,wait=off' % path],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE)
+        self.sock = None
+        self.buf = b''
+        self.refused = None      # (status, stderr) when it did not start
+        deadline = time.time() + TIMEOUT
+        while self.sock is None and self.refused is None:
+            if self.proc.poll() is not None:
+                _, err = self.proc.communicate()
+                self.refused = (self.proc.returncode,
+                                err.decode('utf-8', 'replace'))
+                return
+            if time.time() > deadline:
+                self.close()
+                raise RuntimeError('no QMP socket after %ds' % TIMEOUT)
+            if os.path.exists(path):
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    s.connect(path)
+                except OSError:
+                    s.close()
+                else:
+                    s.settimeout(TIMEOUT)
+                    self.sock = s
+                    try:
+                        self._recv()            # the greeting
+                        self.qmp('qmp_capabilities')
+                    except (OSError, RuntimeError, ValueError):
+                        # The socket can exist before a board-time error.
+                        self._refused_after_connect()
+                    continue
+            time.sleep(0.02)
+
+    def _refused_after_connect(self):
+        self.sock.close()
+        self.sock = None
+        try:
+            _, err = self.proc.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.close()
+            raise RuntimeError('QMP failed but the program still runs')
+        self.refused = (self.proc.returncode, err.decode('utf-8', 'replace'))
+
+    def _recv(self):
+        while b'\n' not in self.buf:
+            data = self.sock.recv(65536)
+            if not data:
+                raise RuntimeError('QMP connection closed')
+            self.buf += data
+        line, self.buf = self.buf.split(b'\n', 1)
+        return json.loads(line)
+
+    def qmp(self, name, **args):
+        msg = {'execute': name}
+        if args:
+            msg['arguments'] = args
+        self.sock.sendall(json.dumps(msg).encode() + b'\n')
+        while True:
+            reply = self._recv()
+            if 'return' in reply or 'error' in reply:
+                return reply
+
+    def hmp(self, line):
+        reply = self.qmp('human-monitor-command', **{'command-line': line})
+        if 'error' in reply:
+            raise RuntimeError('%s: %s' % (line, reply['error']))
+        return reply['return'].replace('\r\n', '\n')
+
+    def close(self):
+        if self.sock is not None:
+            try:
+                self.qmp('quit')
+            except (OSError, RuntimeError):
+                pass
+            self.sock.close()
+        try:
+            self.proc.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.communicate()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+RAM_LINE = re.compile(r'^  [0-9a-f]{16}-[0-9a-f]{16} '
+                      r'\(prio -?\d+, (nv-)?(ram|rom|romd|ramd)\): ')
+
+
+def memory_ram_lines(flatviews):
+    """RAM/ROM lines of the FlatView that AS "memory" uses."""
+    for view in flatviews.split('FlatView #')[1:]:
+        if ' AS "memory", root:' not in view:
+            continue
+        return [line.replace(', romd)', ', rom)')
+                for line in view.splitlines() if RAM_LINE.match(line)]
+    return []
+
+
+def ramblock_rows(text):
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def error_message(stderr):
+    """The first line without "program: " and without trailing blanks."""
+    first = stderr.strip().splitlines()[0] if stderr.strip() else ''
+    return first.split(': ', 1)[1].rstrip() if ': ' in first else first
+
+
+def diff(what, want, got):
+    return '%s\nQEMU 7.2:\n  %s\nmemvm:\n  %s' % (
+        what, '\n  '.join(want), '\n  '.join(got))
+
+
+def observe(argv):
+    run = Run(argv)
+    if run.refused:
+        run.close()
+        return {'refused': run.refused}
+    try:
+        return {'flat': memory_ram_lines(run.hmp('info mtree -f')),
+                'blocks': ramblock_rows(run.hmp('info ramblock'))}
+    finally:
+        run.close()
+
+
+def main():
+    tap = Tap()
+    base = ['-display', 'none', '-nodefaults', '-S']
+    for arch, args in cases():
+        desc = '%s %s' % (arch, ' '.join(args))
+        qemu = shutil.which('qemu-system-' + arch)
+        if not qemu:
+            tap.skip(desc, 'qemu-system-%s (QEMU 7.2) is not installed' % arch)
+            continue
+        memvm = os.path.join(BUILD, 'memvm-system-' + arch)
+        want = observe([qemu] + base + ['-accel', 'tcg'] + args)
+        got = observe([memvm] + base + ['-accel', 'qtest'] + args)
+        if 'refused' in want or 'refused' in got:
+            if 'refused' not in want:
+                tap.ok(False, desc, 'memvm refused: %s' % got['refused'][1])
+            elif 'refused' not in got:
+                tap.ok(False, desc, 'QEMU refused (%s), memvm started'
+                       % want['refused'][1].strip())
+            else:
+                w, g = (error_message(want['refused'][1]),
+                        error_message(got['refused'][1]))
+                tap.ok(w == g and got['refused'][0] == 1,
+                       desc + ' (refused)',
+                       'QEMU:  %s\nmemvm: %s (status %s)'
+                       % (w, g, got['refused'][0]))
+            continue
+        if want['flat'] != got['flat']:
+            tap.ok(False, desc, diff('info mtree -f (AS "memory", RAM/ROM)',
+                                     want['flat'], got['flat']))
+        elif want['blocks'] != got['blocks']:
+            tap.ok(False, desc, diff('info ramblock', want['blocks'],
+                                     got['blocks']))
+        else:
+            tap.ok(True, desc)
+    tap.done()
+
+
+if __name__ == '__main__':
+    main()
