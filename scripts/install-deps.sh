@@ -12,6 +12,7 @@ PKGS=(
     binutils-aarch64-linux-gnu binutils-riscv64-linux-gnu
     binutils-x86-64-linux-gnu
     qemu-system-x86 qemu-system-arm qemu-system-misc
+    qemu-system-mips qemu-system-ppc qemu-system-sparc
 )
 
 missing=()

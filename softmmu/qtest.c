@@ -25,11 +25,6 @@ static int64_t qtest_clock_ns;
 /* Beyond this, a line without a newline is garbage, not a command. */
 #define QTEST_MAX_LINE (64 * 1024 * 1024)
 
-static bool target_big_endian(void)
-{
-    return target_arch() == ARCH_S390X;
-}
-
 static bool parse_u64(const char *word, uint64_t *out)
 {
     char *end;

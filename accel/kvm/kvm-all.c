@@ -117,7 +117,7 @@ static unsigned kvm_host_arches(const char **name)
     *name = "riscv64";
     return ARCH_RISCV64;
 #else
-    *name = "this";
+    *name = NULL;
     return 0;
 #endif
 }
@@ -133,8 +133,13 @@ static bool kvm_accel_available(Error **errp)
     close(fd);
     /* KVM runs guests on the host CPU itself: no other architecture. */
     if (!(kvm_host_arches(&host) & target_arch())) {
-        error_setg(errp, "KVM on %s hosts cannot run %s guests", host,
-                   target_arch_name(target_arch()));
+        if (!host) {
+            error_setg(errp, "memvm does not know KVM on this host's "
+                       "architecture");
+        } else {
+            error_setg(errp, "KVM on %s hosts cannot run %s guests", host,
+                       target_arch_name(target_arch()));
+        }
         return false;
     }
     return true;

@@ -24,7 +24,29 @@ static const struct {
     { "arm", ARCH_ARM, ARCH_ARM },
     { "riscv64", ARCH_RISCV64, ARCH_RISCV64 },
     { "s390x", ARCH_S390X, ARCH_S390X },
+    { "alpha", ARCH_ALPHA, ARCH_ALPHA },
+    { "cris", ARCH_CRIS, ARCH_CRIS },
+    { "hppa", ARCH_HPPA, ARCH_HPPA },
+    { "m68k", ARCH_M68K, ARCH_M68K },
+    { "mips", ARCH_MIPS, ARCH_MIPS },
+    { "mipsel", ARCH_MIPSEL, ARCH_MIPSEL },
+    { "mips64", ARCH_MIPS64, ARCH_MIPS64 },
+    { "mips64el", ARCH_MIPS64EL, ARCH_MIPS64EL },
+    /* As QEMU's ppc64 binary, ours also runs the 32-bit ppc boards. */
+    { "ppc", ARCH_PPC, ARCH_PPC },
+    { "ppc64", ARCH_PPC64, ARCH_PPC64 | ARCH_PPC },
+    { "sparc", ARCH_SPARC, ARCH_SPARC },
+    { "sparc64", ARCH_SPARC64, ARCH_SPARC64 },
 };
+
+bool target_big_endian(void)
+{
+    const unsigned big = ARCH_S390X | ARCH_HPPA | ARCH_M68K | ARCH_MIPS |
+                         ARCH_MIPS64 | ARCH_PPC | ARCH_PPC64 | ARCH_SPARC |
+                         ARCH_SPARC64;
+
+    return (current_arch & big) != 0;
+}
 
 unsigned target_arch(void)
 {

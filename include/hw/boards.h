@@ -27,6 +27,19 @@ typedef enum TargetArch {
     ARCH_ARM = 1 << 3,
     ARCH_RISCV64 = 1 << 4,
     ARCH_S390X = 1 << 5,
+    ARCH_ALPHA = 1 << 6,
+    ARCH_CRIS = 1 << 7,
+    ARCH_HPPA = 1 << 8,
+    ARCH_M68K = 1 << 9,
+    ARCH_MIPS = 1 << 10,
+    ARCH_MIPSEL = 1 << 11,
+    ARCH_MIPS64 = 1 << 12,
+    ARCH_MIPS64EL = 1 << 13,
+    ARCH_PPC = 1 << 14,
+    ARCH_PPC64 = 1 << 15,
+    ARCH_SPARC = 1 << 16,
+    ARCH_SPARC64 = 1 << 17,
+    ARCH_ALL_MIPS = ARCH_MIPS | ARCH_MIPSEL | ARCH_MIPS64 | ARCH_MIPS64EL,
     ARCH_ALL = ~0,
 } TargetArch;
 
@@ -126,6 +139,8 @@ unsigned target_arch(void);
 void target_arch_set(unsigned arch);
 const char *target_arch_name(unsigned arch);
 unsigned target_arch_from_name(const char *name);
+/* Guest byte order of the current target (qtest's "endianness"). */
+bool target_big_endian(void);
 
 /* Parse one -numa option (node,memdev=ID | node,mem=SIZE | ...). */
 bool numa_parse_option(MachineState *ms, const char *optarg, Error **errp);
