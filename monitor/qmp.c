@@ -1237,6 +1237,11 @@ void qmp_register_command_args(const char *name, const char *schema,
     g_strfreev(words);
 }
 
+static gint qmp_name_cmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 GPtrArray *qmp_command_names(void)
 {
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
@@ -1249,7 +1254,7 @@ GPtrArray *qmp_command_names(void)
             g_ptr_array_add(names, g_strdup(key));
         }
     }
-    g_ptr_array_sort(names, (GCompareFunc)g_ascii_strcasecmp);
+    g_ptr_array_sort(names, qmp_name_cmp);
     return names;
 }
 
@@ -1276,24 +1281,20 @@ static bool qmp_arg_type_ok(QmpArgType type, JsonNode *v)
     }
 }
 
-static bool qmp_schema_has(const QmpCommand *cmd, const char *name)
-{
-    for (guint i = 0; i < cmd->args->len; i++) {
-        if (!strcmp(g_array_index(cmd->args, QmpArg, i).name, name)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /*
  * In QEMU's order: declared members first (missing, then wrongly typed),
- * then the first member nobody asked for, in QEMU's member order.
+ * then one member nobody asked for.  Which one QEMU names depends on the
+ * layout of a GLib hash table of the leftover members, filled in QEMU's
+ * member order; building the same table with the same GLib names the same
+ * member.
  */
 static bool qmp_check_args(const QmpCommand *cmd, JsonObject *args,
                            Error **errp)
 {
+    GHashTableIter iter;
+    GHashTable *left;
     GArray *order;
+    gpointer name;
     bool ok = true;
 
     for (guint i = 0; i < cmd->args->len; i++) {
@@ -1316,16 +1317,21 @@ static bool qmp_check_args(const QmpCommand *cmd, JsonObject *args,
     if (cmd->open) {
         return true;
     }
+    left = g_hash_table_new(g_str_hash, g_str_equal);
     order = json_object_qemu_order(args);
     for (guint i = 0; i < order->len; i++) {
-        const char *name = g_array_index(order, OrderedMember, i).name;
-
-        if (!qmp_schema_has(cmd, name)) {
-            error_setg(errp, "Parameter '%s' is unexpected", name);
-            ok = false;
-            break;
-        }
+        g_hash_table_add(left,
+                         (gpointer)g_array_index(order, OrderedMember, i).name);
     }
+    for (guint i = 0; i < cmd->args->len; i++) {
+        g_hash_table_remove(left, g_array_index(cmd->args, QmpArg, i).name);
+    }
+    g_hash_table_iter_init(&iter, left);
+    if (g_hash_table_iter_next(&iter, &name, NULL)) {
+        error_setg(errp, "Parameter '%s' is unexpected", (const char *)name);
+        ok = false;
+    }
+    g_hash_table_unref(left);
     g_array_unref(order);
     return ok;
 }

@@ -321,7 +321,8 @@ static MachineState *create_machine(VLConfig *c, QemuOpts *mopts)
     g_autofree char *typename = NULL;
     MachineState *ms;
 
-    if (type && is_help_option(type)) {
+    /* "-M help" (keyval marks a bare help) lists the machines. */
+    if ((type && is_help_option(type)) || (!type && mopts->help)) {
         GString *out = g_string_new(NULL);
 
         machine_print_list(out, target_arch());

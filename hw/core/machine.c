@@ -384,6 +384,16 @@ bool machine_run_board_init(MachineState *ms, const char *mem_path,
     MachineClass *mc = MACHINE_GET_CLASS(ms);
     HostMemoryBackend *backend = NULL;
 
+    /*
+     * Boards that round RAM (s390 storage increments) round what -m (or
+     * the default) asked for, before it is compared with a backend; a size
+     * taken from a backend alone is used as it is, as in QEMU.
+     */
+    if (mc->fixup_ram_size &&
+        (ms->have_custom_ram_size || !ms->ram_memdev_id)) {
+        ms->ram_size = mc->fixup_ram_size(ms->ram_size);
+        ms->maxram_size = MAX(ms->maxram_size, ms->ram_size);
+    }
     if (ms->ram_memdev_id) {
         Object *obj = object_resolve_path_type(ms->ram_memdev_id,
                                                TYPE_MEMORY_BACKEND, NULL);
@@ -412,9 +422,6 @@ bool machine_run_board_init(MachineState *ms, const char *mem_path,
                        "properties are mutually exclusive");
             return false;
         }
-    }
-    if (mc->fixup_ram_size && !backend) {
-        ms->ram_size = mc->fixup_ram_size(ms->ram_size);
     }
     if (!machine_check_ram_size(ms, errp)) {
         return false;

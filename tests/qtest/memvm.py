@@ -1,0 +1,404 @@
+"""A small library for black-box tests of memvm (Python 3 stdlib only).
+
+  Tap        TAP output: ok(cond, desc), eq(got, want, desc), skip(), done()
+  binary()   path of the built memvm-system-<arch>
+  run()      run memvm to completion: (status, stdout, stderr)
+  run_fail() run memvm expecting failure: (status, stderr)
+  QMP        a QMP client over a unix socket: cmd(), command(), hmp(),
+             events
+  QTest      a qtest client over stdio or a unix socket: command(line)
+  VM         a memvm process with a QMP socket (and optionally qtest)
+
+Typical use:
+
+    from memvm import Tap, VM
+    t = Tap()
+    with VM(['-M', 'none', '-accel', 'qtest']) as vm:
+        t.eq(vm.qmp.command('query-status')['status'], 'running', 'runs')
+    t.done()
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+BUILD_DIR = os.environ.get('MEMVM_BUILD_DIR', 'build')
+DEFAULT_TIMEOUT = 30
+
+
+def binary(arch='x86_64'):
+    return os.path.join(BUILD_DIR, 'memvm-system-' + arch)
+
+
+class Tap:
+    """Numbered TAP lines as tests run; done() prints the plan and exits."""
+
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def ok(self, cond, desc, detail=None):
+        self.n += 1
+        if cond:
+            print('ok %d - %s' % (self.n, desc), flush=True)
+        else:
+            self.failed += 1
+            print('not ok %d - %s' % (self.n, desc), flush=True)
+            if detail is not None:
+                self.diag(detail)
+        return bool(cond)
+
+    def eq(self, got, want, desc):
+        return self.ok(got == want, desc,
+                       'got:  %r\nwant: %r' % (got, want))
+
+    def skip(self, desc, reason):
+        self.n += 1
+        print('ok %d - %s # SKIP %s' % (self.n, desc, reason), flush=True)
+
+    def diag(self, msg):
+        for line in str(msg).splitlines():
+            print('# ' + line, flush=True)
+
+    def done(self):
+        print('1..%d' % self.n, flush=True)
+        sys.exit(1 if self.failed else 0)
+
+
+def run(args, arch='x86_64', stdin=b'', timeout=60):
+    """Run memvm to completion; returns (status, stdout, stderr) as text."""
+    p = subprocess.run([binary(arch)] + list(args), input=stdin,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=timeout)
+    return (p.returncode, p.stdout.decode('utf-8', 'replace'),
+            p.stderr.decode('utf-8', 'replace'))
+
+
+def run_fail(args, arch='x86_64', stdin=b'', timeout=60):
+    """Run memvm expecting it to fail; returns (status, stderr)."""
+    status, _, err = run(args, arch=arch, stdin=stdin, timeout=timeout)
+    return status, err
+
+
+class QMPError(Exception):
+    """An error reply: .cls is the QMP class, .desc the message."""
+
+    def __init__(self, reply):
+        self.reply = reply
+        self.cls = reply['error']['class']
+        self.desc = reply['error']['desc']
+        super().__init__('%s: %s' % (self.cls, self.desc))
+
+
+class QMP:
+    """A QMP client.  Events that arrive are kept in .events, in order."""
+
+    def __init__(self, path, negotiate=True, timeout=DEFAULT_TIMEOUT):
+        self.path = path
+        self.timeout = timeout
+        self.events = []
+        self.buf = b''
+        self.sock = None
+        self.greeting = None
+        self._connect()
+        if negotiate:
+            self.command('qmp_capabilities')
+
+    def _connect(self):
+        # A server serves one client at a time: until it has noticed that
+        # the previous client left, a new connection may be turned away
+        # before the greeting.  Try again then.
+        deadline = time.monotonic() + self.timeout
+        while True:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.settimeout(self.timeout)
+            try:
+                s.connect(self.path)
+                self.sock = s
+                self.buf = b''
+                self.greeting = self.recv()
+                return
+            except (ConnectionError, EOFError, FileNotFoundError):
+                s.close()
+                self.sock = None
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def send_raw(self, data):
+        """Send bytes as they are (for framing tests)."""
+        self.sock.sendall(data)
+
+    def recv(self):
+        """The next message (event or reply) as a dict; EOFError at EOF."""
+        while b'\n' not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise EOFError('QMP connection closed')
+            self.buf += chunk
+        line, self.buf = self.buf.split(b'\n', 1)
+        return json.loads(line.decode('utf-8'))
+
+    def recv_line(self):
+        """The next raw line, with its line end (for wire-format tests)."""
+        while b'\n' not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise EOFError('QMP connection closed')
+            self.buf += chunk
+        line, self.buf = self.buf.split(b'\n', 1)
+        return line + b'\n'
+
+    def reply(self):
+        """The next reply; events before it go to .events."""
+        while True:
+            msg = self.recv()
+            if 'event' in msg:
+                self.events.append(msg)
+            else:
+                return msg
+
+    def cmd(self, name, args=None, id=None, **kwargs):
+        """Run a command; returns the whole reply dict.
+
+        Arguments come from @args (a dict) and from keywords, whose
+        underscores become dashes: cmd('qom-get', path='/', property='x').
+        """
+        req = {'execute': name}
+        merged = dict(args or {})
+        merged.update({k.replace('_', '-'): v for k, v in kwargs.items()})
+        if merged:
+            req['arguments'] = merged
+        if id is not None:
+            req['id'] = id
+        self.sock.sendall(json.dumps(req).encode() + b'\n')
+        return self.reply()
+
+    def command(self, name, args=None, **kwargs):
+        """Run a command; returns its "return" value or raises QMPError."""
+        rsp = self.cmd(name, args, **kwargs)
+        if 'error' in rsp:
+            raise QMPError(rsp)
+        return rsp['return']
+
+    def hmp(self, line):
+        """Run an HMP command through human-monitor-command."""
+        return self.command('human-monitor-command',
+                            {'command-line': line})
+
+    def wait_event(self, name, timeout=None):
+        """Return (and remove) the first event @name, waiting for it."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            for i, ev in enumerate(self.events):
+                if ev['event'] == name:
+                    return self.events.pop(i)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError('no %s event' % name)
+            self.sock.settimeout(left)
+            try:
+                msg = self.recv()
+            finally:
+                self.sock.settimeout(self.timeout)
+            if 'event' in msg:
+                self.events.append(msg)
+
+    def clear_events(self):
+        events, self.events = self.events, []
+        return events
+
+    def close(self):
+        if self.sock:
+            self.sock.close()
+            self.sock = None
+
+
+class QTest:
+    """A qtest client: command(line) returns the reply line.
+
+    Over 'stdio' it drives the process's stdin/stdout; over a unix socket
+    it listens and memvm connects (as QEMU's libqtest does).  Asynchronous
+    "IRQ ..." lines are kept in .irqs.
+    """
+
+    def __init__(self, reader, writer):
+        self.reader = reader
+        self.writer = writer
+        self.irqs = []
+
+    def command(self, line):
+        self.writer(line.encode() + b'\n')
+        while True:
+            reply = self.reader()
+            if reply is None:
+                raise EOFError('qtest connection closed')
+            if reply.startswith('IRQ '):
+                self.irqs.append(reply)
+                continue
+            return reply
+
+
+class _SocketLines:
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b''
+
+    def read(self):
+        while b'\n' not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                return None
+            self.buf += chunk
+        line, self.buf = self.buf.split(b'\n', 1)
+        return line.decode('utf-8', 'replace')
+
+
+class VM:
+    """A memvm process with a QMP unix socket (unix:PATH,server=on,...).
+
+    args:  extra command line arguments
+    qtest: None, 'stdio' or 'socket' to add -qtest
+    The QMP client is .qmp (negotiated); more clients with new_qmp().
+    """
+
+    def __init__(self, args=(), arch='x86_64', qtest=None,
+                 timeout=DEFAULT_TIMEOUT):
+        self.args = list(args)
+        self.arch = arch
+        self.qtest_mode = qtest
+        self.timeout = timeout
+        self.dir = tempfile.mkdtemp(prefix='memvm-test-')
+        self.qmp_path = os.path.join(self.dir, 'qmp.sock')
+        self.proc = None
+        self.qmp = None
+        self.qtest = None
+        self.status = None
+        self.stderr = ''
+        self._errfile = None
+        self._qtest_listener = None
+        self._qtest_sock = None
+
+    def launch(self):
+        argv = [binary(self.arch),
+                '-qmp', 'unix:%s,server=on,wait=off' % self.qmp_path,
+                '-display', 'none']
+        stdin = subprocess.DEVNULL
+        stdout = subprocess.DEVNULL
+        if self.qtest_mode == 'stdio':
+            argv += ['-qtest', 'stdio']
+            stdin = stdout = subprocess.PIPE
+        elif self.qtest_mode == 'socket':
+            path = os.path.join(self.dir, 'qtest.sock')
+            self._qtest_listener = socket.socket(socket.AF_UNIX)
+            self._qtest_listener.bind(path)
+            self._qtest_listener.listen(1)
+            argv += ['-qtest', 'unix:%s' % path]
+        argv += self.args
+        self._errfile = open(os.path.join(self.dir, 'stderr'), 'w+b')
+        self.proc = subprocess.Popen(argv, stdin=stdin, stdout=stdout,
+                                     stderr=self._errfile)
+        self._wait_for_socket()
+        if self.qtest_mode == 'stdio':
+            self.qtest = QTest(self._stdio_readline, self._stdio_write)
+        elif self.qtest_mode == 'socket':
+            self._qtest_listener.settimeout(self.timeout)
+            self._qtest_sock, _ = self._qtest_listener.accept()
+            self._qtest_sock.settimeout(self.timeout)
+            lines = _SocketLines(self._qtest_sock)
+            self.qtest = QTest(lines.read, self._qtest_sock.sendall)
+        self.qmp = QMP(self.qmp_path, timeout=self.timeout)
+        return self
+
+    def _wait_for_socket(self):
+        deadline = time.monotonic() + self.timeout
+        while not os.path.exists(self.qmp_path):
+            if self.proc.poll() is not None:
+                raise RuntimeError('memvm exited with %d before serving '
+                                   'QMP:\n%s' % (self.proc.returncode,
+                                                 self.read_stderr()))
+            if time.monotonic() > deadline:
+                raise TimeoutError('no QMP socket at %s' % self.qmp_path)
+            time.sleep(0.02)
+
+    def _stdio_readline(self):
+        line = self.proc.stdout.readline()
+        if not line:
+            return None
+        return line.decode('utf-8', 'replace').rstrip('\n')
+
+    def _stdio_write(self, data):
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def new_qmp(self, negotiate=True):
+        """Another client on the same socket (served after the first)."""
+        return QMP(self.qmp_path, negotiate=negotiate, timeout=self.timeout)
+
+    def hmp(self, line):
+        return self.qmp.hmp(line)
+
+    def read_stderr(self):
+        if not self._errfile:
+            return ''
+        self._errfile.flush()
+        self._errfile.seek(0)
+        return self._errfile.read().decode('utf-8', 'replace')
+
+    def wait(self, timeout=None):
+        """Wait for memvm to exit; returns its status."""
+        try:
+            self.status = self.proc.wait(timeout or self.timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.status = self.proc.wait()
+        self.stderr = self.read_stderr()
+        return self.status
+
+    def shutdown(self):
+        """quit over QMP and wait; returns the exit status."""
+        if self.proc.poll() is None and self.qmp:
+            try:
+                self.qmp.cmd('quit')
+            except (OSError, EOFError):
+                pass
+        return self.wait()
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.wait()
+
+    def cleanup(self):
+        if self.proc:
+            self.kill()
+        for s in (self.qmp, ):
+            if s:
+                s.close()
+        for s in (self._qtest_sock, self._qtest_listener):
+            if s:
+                s.close()
+        if self.proc and self.proc.stdin:
+            self.proc.stdin.close()
+        if self.proc and self.proc.stdout:
+            self.proc.stdout.close()
+        if self._errfile:
+            self._errfile.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self):
+        try:
+            return self.launch()
+        except BaseException:
+            self.cleanup()
+            raise
+
+    def __exit__(self, *exc):
+        if self.proc and self.proc.poll() is None:
+            self.shutdown()
+        self.cleanup()
+        return False
