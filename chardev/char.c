@@ -23,8 +23,12 @@ struct Chardev {
     int listen_fd;          /* servers only */
     bool is_stdio;
     bool is_file;
+    bool is_socket;         /* output may be buffered, see chr_write() */
     guint in_watch;
     guint listen_watch;
+    guint out_watch;
+    guint drop_idle;
+    GByteArray *outbuf;     /* bytes the peer has not taken yet */
     char *unix_path;        /* server socket to unlink at close */
     ChrReadFunc *read;
     ChrEventFunc *event;
@@ -73,20 +77,20 @@ static void chr_watch_input(Chardev *chr)
 static gboolean chr_accept(gint fd, GIOCondition cond, gpointer opaque)
 {
     Chardev *chr = opaque;
-    int client = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+    int client = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
     if (client < 0) {
         return G_SOURCE_CONTINUE;
     }
-    if (chr->in_fd >= 0) {
-        /* One client at a time, as QEMU's socket chardev. */
-        close(client);
-        return G_SOURCE_CONTINUE;
-    }
     chr->in_fd = chr->out_fd = client;
+    /*
+     * One client at a time, as QEMU's socket chardev: later clients wait
+     * in the backlog until this one goes (chr_disconnect re-arms us).
+     */
+    chr->listen_watch = 0;
     chr_watch_input(chr);
     chr_emit(chr, CHR_EVENT_OPENED);
-    return G_SOURCE_CONTINUE;
+    return G_SOURCE_REMOVE;
 }
 
 static bool opt_bool(QemuOpts *opts, const char *name, bool def,
@@ -119,7 +123,7 @@ static int unix_socket(const char *path, bool server, Error **errp)
 
         unlink(path);
         /* Only our user may talk to a monitor: create the socket 0600. */
-        old = umask(0077);
+        old = umask(0177);
         ret = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
         umask(old);
         if (ret < 0 || listen(fd, 1) < 0) {
@@ -218,11 +222,14 @@ static bool chr_open_socket(Chardev *chr, const char *spec, bool is_unix,
     if (fd < 0) {
         return false;
     }
+    chr->is_socket = true;
     if (server) {
         chr->listen_fd = fd;
         chr->unix_path = is_unix ? g_strdup(path) : NULL;
         chr->listen_watch = g_unix_fd_add(fd, G_IO_IN, chr_accept, chr);
     } else {
+        /* Non-blocking like accepted clients: see chr_write(). */
+        g_unix_set_fd_nonblocking(fd, TRUE, NULL);
         chr->in_fd = chr->out_fd = fd;
     }
     return true;
@@ -235,6 +242,7 @@ Chardev *chr_open(const char *spec, Error **errp)
 
     chr->spec = g_strdup(spec);
     chr->in_fd = chr->out_fd = chr->listen_fd = -1;
+    chr->outbuf = g_byte_array_new();
     g_mutex_init(&chr->write_lock);
     if (!strcmp(spec, "stdio")) {
         chr->in_fd = STDIN_FILENO;
@@ -277,12 +285,88 @@ void chr_set_handlers(Chardev *chr, ChrReadFunc *read, ChrEventFunc *event,
     }
 }
 
+/* A peer that has not read this much of our output is dropped. */
+#define CHR_OUTBUF_MAX (16 * 1024 * 1024)
+
+/* Write what we can without blocking; returns false if the peer is gone. */
+static bool chr_flush_locked(Chardev *chr)
+{
+    while (chr->outbuf->len > 0) {
+        ssize_t n = write(chr->out_fd, chr->outbuf->data, chr->outbuf->len);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && errno == EAGAIN) {
+            return true;
+        }
+        if (n <= 0) {
+            g_byte_array_set_size(chr->outbuf, 0);
+            return false;
+        }
+        g_byte_array_remove_range(chr->outbuf, 0, n);
+    }
+    return true;
+}
+
+static gboolean chr_out_ready(gint fd, GIOCondition cond, gpointer opaque)
+{
+    Chardev *chr = opaque;
+    gboolean more;
+
+    g_mutex_lock(&chr->write_lock);
+    chr_flush_locked(chr);
+    more = chr->outbuf->len > 0 && !(cond & (G_IO_HUP | G_IO_ERR));
+    if (!more) {
+        g_byte_array_set_size(chr->outbuf, 0);
+        chr->out_watch = 0;
+    }
+    g_mutex_unlock(&chr->write_lock);
+    return more ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static gboolean chr_drop_slow_peer(gpointer opaque)
+{
+    Chardev *chr = opaque;
+
+    chr->drop_idle = 0;
+    if (chr->in_fd >= 0) {
+        chr_disconnect(chr);
+        chr_emit(chr, CHR_EVENT_CLOSED);
+    }
+    return G_SOURCE_REMOVE;
+}
+
 void chr_write(Chardev *chr, const void *buf, size_t len)
 {
     const char *p = buf;
 
     g_mutex_lock(&chr->write_lock);
-    while (len > 0 && chr->out_fd >= 0) {
+    if (chr->out_fd < 0) {
+        g_mutex_unlock(&chr->write_lock);
+        return;
+    }
+    if (chr->is_socket) {
+        /*
+         * A socket peer that stops reading must not stall the main loop:
+         * queue the output and send it when the socket takes more.
+         */
+        g_byte_array_append(chr->outbuf, buf, len);
+        chr_flush_locked(chr);
+        if (chr->outbuf->len > CHR_OUTBUF_MAX) {
+            g_byte_array_set_size(chr->outbuf, 0);
+            if (!chr->drop_idle) {
+                chr->drop_idle = g_idle_add(chr_drop_slow_peer, chr);
+            }
+        } else if (chr->outbuf->len > 0 && !chr->out_watch) {
+            chr->out_watch = g_unix_fd_add(chr->out_fd,
+                                           G_IO_OUT | G_IO_HUP | G_IO_ERR,
+                                           chr_out_ready, chr);
+        }
+        g_mutex_unlock(&chr->write_lock);
+        return;
+    }
+    while (len > 0) {
         ssize_t n = write(chr->out_fd, p, len);
 
         if (n < 0 && errno == EINTR) {
@@ -327,6 +411,15 @@ void chr_disconnect(Chardev *chr)
         chr->in_watch = 0;
     }
     g_mutex_lock(&chr->write_lock);
+    if (chr->out_watch) {
+        g_source_remove(chr->out_watch);
+        chr->out_watch = 0;
+    }
+    if (chr->is_socket && chr->in_fd >= 0) {
+        /* Give what is queued one last non-blocking try. */
+        chr_flush_locked(chr);
+        g_byte_array_set_size(chr->outbuf, 0);
+    }
     if (!chr->is_stdio && !chr->is_file && chr->in_fd >= 0) {
         close(chr->in_fd);
     }
@@ -334,6 +427,11 @@ void chr_disconnect(Chardev *chr)
         chr->in_fd = chr->out_fd = -1;
     }
     g_mutex_unlock(&chr->write_lock);
+    /* A server takes the next waiting client now. */
+    if (chr->listen_fd >= 0 && !chr->listen_watch) {
+        chr->listen_watch = g_unix_fd_add(chr->listen_fd, G_IO_IN,
+                                          chr_accept, chr);
+    }
 }
 
 void chr_close(Chardev *chr)
@@ -342,19 +440,25 @@ void chr_close(Chardev *chr)
         return;
     }
     chr_disconnect(chr);
+    if (chr->drop_idle) {
+        g_source_remove(chr->drop_idle);
+    }
     if (chr->is_file && chr->out_fd >= 0) {
         close(chr->out_fd);
     }
     if (chr->listen_watch) {
         g_source_remove(chr->listen_watch);
+        chr->listen_watch = 0;
     }
     if (chr->listen_fd >= 0) {
         close(chr->listen_fd);
+        chr->listen_fd = -1;
     }
     if (chr->unix_path) {
         unlink(chr->unix_path);
     }
     g_mutex_clear(&chr->write_lock);
+    g_byte_array_unref(chr->outbuf);
     g_free(chr->unix_path);
     g_free(chr->spec);
     g_free(chr);

@@ -388,7 +388,12 @@ static void json_streamer_discard(QJsonStreamer *s)
     } else {
         g_string_truncate(s->text, 0);
     }
-    g_array_set_size(s->tokens, 0);
+    if (s->tokens->len > 65536) {
+        g_array_unref(s->tokens);
+        s->tokens = g_array_new(FALSE, FALSE, sizeof(QJsonToken));
+    } else {
+        g_array_set_size(s->tokens, 0);
+    }
     s->tok_start = 0;
     s->braces = 0;
     s->brackets = 0;
@@ -1320,8 +1325,9 @@ static bool qmp_check_args(const QmpCommand *cmd, JsonObject *args,
     left = g_hash_table_new(g_str_hash, g_str_equal);
     order = json_object_qemu_order(args);
     for (guint i = 0; i < order->len; i++) {
-        g_hash_table_add(left,
-                         (gpointer)g_array_index(order, OrderedMember, i).name);
+        const char *key = g_array_index(order, OrderedMember, i).name;
+
+        g_hash_table_add(left, (gpointer)key);
     }
     for (guint i = 0; i < cmd->args->len; i++) {
         g_hash_table_remove(left, g_array_index(cmd->args, QmpArg, i).name);
@@ -1390,7 +1396,8 @@ JsonObject *qmp_version_info(void)
 /* --- monitors ----------------------------------------------------------- */
 
 typedef struct QmpMonitor {
-    Chardev *chr;
+    Chardev *chr;       /* NULL for the monitor of qmp_dispatch_buffer() */
+    GString *capture;   /* without a chardev, what would have been sent */
     QJsonStreamer streamer;
     bool negotiated;    /* qmp_capabilities has succeeded */
     bool oob;           /* the client enabled the "oob" capability */
@@ -1417,7 +1424,11 @@ static void qmp_send_json(QmpMonitor *mon, JsonNode *node)
     char *text = qmp_json_to_string(node);
     char *line = g_strconcat(text, "\r\n", NULL);
 
-    chr_write(mon->chr, line, strlen(line));
+    if (mon->capture) {
+        g_string_append(mon->capture, line);
+    } else {
+        chr_write(mon->chr, line, strlen(line));
+    }
     g_free(line);
     g_free(text);
 }
@@ -1647,6 +1658,19 @@ bool monitor_add_qmp(const char *spec, Error **errp)
     g_ptr_array_add(qmp_monitors, mon);
     chr_set_handlers(chr, qmp_chr_read, qmp_chr_event, mon);
     return true;
+}
+
+char *qmp_dispatch_buffer(const char *buf, size_t len)
+{
+    QmpMonitor mon = { 0 };
+
+    mon.capture = g_string_new(NULL);
+    json_streamer_init(&mon.streamer, qmp_handle_message, &mon);
+    qmp_send_greeting(&mon);
+    json_streamer_feed(&mon.streamer, buf, len);
+    /* End of input is a disconnect: a half-sent message is dropped. */
+    json_streamer_destroy(&mon.streamer);
+    return g_string_free(mon.capture, FALSE);
 }
 
 static void qmp_broadcast(const char *line)

@@ -412,10 +412,22 @@ static const TypeInfo container_info = {
     .parent = TYPE_OBJECT,
 };
 
+static char *object_get_type(Object *obj, Error **errp)
+{
+    return g_strdup(object_get_typename(obj));
+}
+
+static void object_class_init(ObjectClass *oc, void *data)
+{
+    /* Every object answers qom-get "type", as in QEMU. */
+    object_class_property_add_str(oc, "type", object_get_type, NULL);
+}
+
 static const TypeInfo object_info = {
     .name = TYPE_OBJECT,
     .instance_size = sizeof(Object),
     .class_size = sizeof(ObjectClass),
+    .class_init = object_class_init,
     .abstract = true,
 };
 

@@ -22,13 +22,10 @@ static ObjectClass *creatable_class(const char *type, Error **errp)
 {
     ObjectClass *oc = object_class_by_name(type);
 
-    if (!oc || !object_class_is_user_creatable(oc)) {
+    if (!oc || !object_class_is_user_creatable(oc) ||
+        object_class_is_abstract(oc)) {
         error_setg(errp, "Parameter 'qom-type' does not accept value '%s'",
                    type);
-        return NULL;
-    }
-    if (object_class_is_abstract(oc)) {
-        error_setg(errp, "object type '%s' is abstract", type);
         return NULL;
     }
     return oc;
@@ -102,9 +99,17 @@ Object *user_creatable_add(const char *type, const char *id,
 Object *user_creatable_add_json(const char *type, const char *id,
                                 JsonObject *props, Error **errp)
 {
-    Object *obj = creatable_new(type, id, errp);
+    Object *obj;
     GList *members, *l;
 
+    /* QMP's object-add words a duplicate as the tree does, like QEMU. */
+    if (id && creatable_class(type, NULL) &&
+        object_resolve_path_component(object_get_objects_root(), id)) {
+        error_setg(errp, "attempt to add duplicate property '%s' to object "
+                   "(type 'container')", id);
+        return NULL;
+    }
+    obj = creatable_new(type, id, errp);
     if (!obj) {
         return NULL;
     }

@@ -5,6 +5,9 @@ Tests speak TAP.  Each "ok"/"not ok" line counts as one test; a "# SKIP"
 directive counts as skipped; a plan of "1..0 # SKIP reason" skips the whole
 program.  A program that exits non-zero without reporting a failure counts
 as one failure.  The last line printed is "N passed, N failed, N skipped".
+Tests of a build configured with b_sanitize (./configure
+--enable-sanitizers) get MEMVM_SANITIZED=1 in their environment and three
+times the time.
 """
 import argparse
 import concurrent.futures
@@ -26,9 +29,22 @@ def load_tests(builddir):
     return json.loads(out)
 
 
-def run_one(test, builddir, label, timeout_scale):
+def is_sanitized(builddir):
+    """True when the build directory was configured with b_sanitize."""
+    out = subprocess.run(['meson', 'introspect', '--buildoptions', builddir],
+                         check=True, capture_output=True, text=True).stdout
+    for opt in json.loads(out):
+        if opt['name'] == 'b_sanitize':
+            return opt['value'] not in ('none', '', [])
+    return False
+
+
+def run_one(test, builddir, label, timeout_scale, sanitized):
     env = dict(os.environ)
     env.update(test.get('env') or {})
+    if sanitized:
+        # Tests that cannot run under ASan (small RLIMIT_AS, ...) skip.
+        env['MEMVM_SANITIZED'] = '1'
     cwd = test.get('workdir') or builddir
     timeout = (test.get('timeout') or 30) * timeout_scale
     start = time.monotonic()
@@ -90,13 +106,14 @@ def main():
         b, _, only = spec.partition(':')
         suites = set(only.split(',')) if only else set(args.suite)
         label = '' if len(args.build) == 1 else os.path.basename(b.rstrip('/')) + ':'
+        sanitized = is_sanitized(b)
         # Sanitized binaries run slower; give their tests more time.
-        scale = args.timeout_scale * (3 if 'san' in os.path.basename(b) else 1)
+        scale = args.timeout_scale * (3 if sanitized else 1)
         for t in load_tests(b):
             names = {s.split(':')[-1] for s in t.get('suite', [])}
             if suites and not names & suites:
                 continue
-            jobs.append((t, b, label, scale))
+            jobs.append((t, b, label, scale, sanitized))
     # Long tests first, so the tail of the run is not one slow test.
     jobs.sort(key=lambda j: -(j[0].get('priority') or 0))
 

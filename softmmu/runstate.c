@@ -211,6 +211,7 @@ void qemu_unregister_reset(void (*fn)(void *opaque), void *opaque)
 
 void vm_start(void)
 {
+    g_assert(qemu_in_main_thread());
     if (runstate_is_running()) {
         return;
     }

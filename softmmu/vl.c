@@ -72,6 +72,7 @@ typedef struct VLConfig {
     bool nographic;
     bool nodefaults;
     bool no_shutdown;
+    bool no_reboot;
 } VLConfig;
 
 static Chardev *serial_hds[MAX_SERIAL_PORTS];
@@ -224,6 +225,8 @@ static void parse_args(int argc, char **argv, VLConfig *c)
             c->nodefaults = true;
         } else if (!strcmp(name, "no-shutdown")) {
             c->no_shutdown = true;
+        } else if (!strcmp(name, "no-reboot")) {
+            c->no_reboot = true;
         } else if (!strcmp(name, "display")) {
             if (strcmp(arg, "none") && strncmp(arg, "none,", 5)) {
                 error_report("-display %s: memvm has no graphical display; "
@@ -243,7 +246,7 @@ static void parse_args(int argc, char **argv, VLConfig *c)
             vl_usage();
             exit(EXIT_SUCCESS);
         } else if (!strcmp(name, "arch") || !strcmp(name, "cpu") ||
-                   !strcmp(name, "no-reboot") || !strcmp(name, "L") ||
+                   !strcmp(name, "L") ||
                    !strcmp(name, "bios") || !strcmp(name, "d") ||
                    !strcmp(name, "D")) {
             /* -arch is handled before parsing; the rest do not apply. */
@@ -768,6 +771,10 @@ int main(int argc, char **argv)
     if (ac->start_vcpus && !ac->start_vcpus(accel, ms, &err)) {
         vl_fail(err);
     }
+    runstate_set_no_shutdown(c.no_shutdown);
+    runstate_set_no_reboot(c.no_reboot);
+    /* Boards load their images from reset handlers: reset once first. */
+    qemu_system_reset(SHUTDOWN_CAUSE_NONE);
     if (c.start_stopped) {
         runstate_set(RUN_STATE_PRELAUNCH);
     } else {

@@ -202,7 +202,6 @@ static void virt_7_2_class_init(ObjectClass *oc, void *data)
     object_class_property_set_description(oc, "highmem",
         "Set on/off to enable/disable using physical address space above "
         "32 bits");
-    object_class_property_set_default_str(oc, "highmem", "true");
 }
 
 static const TypeInfo virt_7_2_info = {

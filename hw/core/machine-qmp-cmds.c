@@ -174,10 +174,10 @@ static void hmp_info_numa(GString *out, const char *args)
 
 void machine_qmp_cmds_register(void)
 {
-    qmp_register_command("query-machines", qmp_query_machines, 0);
-    qmp_register_command("query-memdev", qmp_query_memdev, 0);
-    qmp_register_command("query-memory-size-summary",
-                         qmp_query_memory_size_summary, 0);
+    qmp_register_command_args("query-machines", "", qmp_query_machines, 0);
+    qmp_register_command_args("query-memdev", "", qmp_query_memdev, 0);
+    qmp_register_command_args("query-memory-size-summary", "",
+                              qmp_query_memory_size_summary, 0);
     hmp_register_info("mtree", "[-f]", "show memory tree (-f: dump flat "
                       "view for address spaces)", hmp_info_mtree);
     hmp_register_info("ramblock", "", "Display system ramblock information",

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hw/boards.h"
+#include "hw/loader.h"
 #include "exec/ramblock.h"
 #include "qemu/cutils.h"
 
@@ -456,7 +457,12 @@ bool machine_run_board_init(MachineState *ms, const char *mem_path,
             ms->memdev = backend;
         }
     }
-    return mc->init(ms, errp);
+    if (!mc->init(ms, errp)) {
+        return false;
+    }
+    /* Bare-metal guests (issue 10): their devices, then -kernel. */
+    return machine_add_guest_devices(ms, errp) &&
+           machine_load_guest(ms, errp);
 }
 
 void machine_map_ram_split(MachineState *ms, MemoryRegion *sysmem,

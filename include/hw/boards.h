@@ -109,6 +109,8 @@ struct MachineState {
     unsigned smp_cpus;
     void *fdt;                  /* device tree built by the board */
     int fdt_size;
+    /* -kernel: where the guest starts (hw/loader.h); NULL without it. */
+    struct GuestBootInfo *boot;
     /* Board private state follows in subclasses. */
 };
 
@@ -121,6 +123,15 @@ extern MachineState *current_machine;
  */
 bool machine_run_board_init(MachineState *ms, const char *mem_path,
                             bool mem_prealloc, Error **errp);
+
+/*
+ * The devices a bare-metal guest needs that the board file does not
+ * create itself: console UARTs and the exit device, chosen by board
+ * family in hw/core/guest-devices.c (docs/boot.md lists them).  Called by
+ * machine_run_board_init() after the board's init; it skips a device
+ * whose address is already taken, so a board may create its own.
+ */
+bool machine_add_guest_devices(MachineState *ms, Error **errp);
 
 /* Take a backend into use (marks it mapped, names its RAM block). */
 MemoryRegion *machine_consume_memdev(MachineState *ms,

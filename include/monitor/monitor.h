@@ -105,6 +105,14 @@ void hmp_usage_error(GString *out, const char *cmd, const char *what);
  */
 bool monitor_add_qmp(const char *spec, Error **errp);
 bool monitor_add_hmp(const char *spec, Error **errp);
+/*
+ * Serve one client whose whole stream is @buf, without a transport: the
+ * greeting, then the reply to each complete message, as the CR LF ended
+ * lines a socket client would read.  Bytes after the last complete message
+ * are dropped, as on a disconnect; events are not included.  For fuzzing
+ * and tests; the caller frees the result.
+ */
+char *qmp_dispatch_buffer(const char *buf, size_t len);
 /* Close all monitors (at exit). */
 void monitor_cleanup(void);
 

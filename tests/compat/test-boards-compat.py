@@ -13,17 +13,16 @@ Known difference, normalised here: QEMU prints ROM devices (flash) as
 
 Python 3 standard library only; prints TAP.
 """
-import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-BUILD = os.environ.get('MEMVM_BUILD_DIR', 'build')
+from memvm import QMP, Tap, binary
+
 TIMEOUT = 60
 
 SIZES = {
@@ -82,29 +81,6 @@ def cases():
     return out
 
 
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def ok(self, cond, desc, detail=''):
-        self.n += 1
-        print('%s %d - %s' % ('ok' if cond else 'not ok', self.n, desc),
-              flush=True)
-        if not cond:
-            self.failed += 1
-            for line in detail.splitlines():
-                print('# ' + line, flush=True)
-
-    def skip(self, desc, reason):
-        self.n += 1
-        print('ok %d - %s # SKIP %s' % (self.n, desc, reason), flush=True)
-
-    def done(self):
-        print('1..%d' % self.n, flush=True)
-        sys.exit(1 if self.failed else 0)
-
-
 class Run:
     """One program, paused, with QMP on a unix socket; or its refusal."""
 
@@ -115,79 +91,40 @@ class Run:
             argv + ['-qmp', 'unix:%s,server=on,wait=off' % path],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE)
-        self.sock = None
-        self.buf = b''
+        self.qmp = None
         self.refused = None      # (status, stderr) when it did not start
         deadline = time.time() + TIMEOUT
-        while self.sock is None and self.refused is None:
-            if self.proc.poll() is not None:
-                _, err = self.proc.communicate()
-                self.refused = (self.proc.returncode,
-                                err.decode('utf-8', 'replace'))
-                return
+        while not os.path.exists(path) and self.proc.poll() is None:
             if time.time() > deadline:
                 self.close()
                 raise RuntimeError('no QMP socket after %ds' % TIMEOUT)
-            if os.path.exists(path):
-                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                try:
-                    s.connect(path)
-                except OSError:
-                    s.close()
-                else:
-                    s.settimeout(TIMEOUT)
-                    self.sock = s
-                    try:
-                        self._recv()            # the greeting
-                        self.qmp('qmp_capabilities')
-                    except (OSError, RuntimeError, ValueError):
-                        # The socket can exist before a board-time error.
-                        self._refused_after_connect()
-                    continue
             time.sleep(0.02)
-
-    def _refused_after_connect(self):
-        self.sock.close()
-        self.sock = None
         try:
-            _, err = self.proc.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.close()
-            raise RuntimeError('QMP failed but the program still runs')
-        self.refused = (self.proc.returncode, err.decode('utf-8', 'replace'))
-
-    def _recv(self):
-        while b'\n' not in self.buf:
-            data = self.sock.recv(65536)
-            if not data:
-                raise RuntimeError('QMP connection closed')
-            self.buf += data
-        line, self.buf = self.buf.split(b'\n', 1)
-        return json.loads(line)
-
-    def qmp(self, name, **args):
-        msg = {'execute': name}
-        if args:
-            msg['arguments'] = args
-        self.sock.sendall(json.dumps(msg).encode() + b'\n')
-        while True:
-            reply = self._recv()
-            if 'return' in reply or 'error' in reply:
-                return reply
+            if self.proc.poll() is None:
+                self.qmp = QMP(path, timeout=TIMEOUT)
+        except (OSError, EOFError, ValueError):
+            # QEMU serves QMP before the board runs: a board-time error
+            # can close the socket under us.
+            self.qmp = None
+        if self.qmp is None:
+            try:
+                _, err = self.proc.communicate(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.close()
+                raise RuntimeError('QMP failed but the program still runs')
+            self.refused = (self.proc.returncode,
+                            err.decode('utf-8', 'replace'))
 
     def hmp(self, line):
-        reply = self.qmp('human-monitor-command', **{'command-line': line})
-        if 'error' in reply:
-            raise RuntimeError('%s: %s' % (line, reply['error']))
-        return reply['return'].replace('\r\n', '\n')
+        return self.qmp.hmp(line).replace('\r\n', '\n')
 
     def close(self):
-        if self.sock is not None:
+        if self.qmp is not None:
             try:
-                self.qmp('quit')
-            except (OSError, RuntimeError):
+                self.qmp.cmd('quit')
+            except (OSError, EOFError):
                 pass
-            self.sock.close()
+            self.qmp.close()
         try:
             self.proc.communicate(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
@@ -237,8 +174,55 @@ def observe(argv):
         run.close()
 
 
+NODE = re.compile(r'^\t(memory@[0-9a-f]+) \{\n(.*?)^\t\};', re.M | re.S)
+
+DTB_CASES = [
+    ('aarch64', ['-m', '8G']),
+    ('aarch64', numa2('1G', '1G', '2G')),
+    ('arm', ['-m', '3G']),
+    ('riscv64', ['-m', '4G']),
+    ('riscv64', ['-smp', '2'] + numa2('1G', '1G', '2G')),
+]
+
+
+def dtb_memory_nodes(program, args):
+    """{(memory node text)} of `-M virt,dumpdtb=...`, or an error string."""
+    tmp = tempfile.mkdtemp(prefix='memvm-boards-dtb-')
+    dtb = os.path.join(tmp, 'virt.dtb')
+    try:
+        p = subprocess.run([program, '-display', 'none', '-nodefaults',
+                            '-M', 'virt,dumpdtb=' + dtb] + args,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=TIMEOUT)
+        if not os.path.exists(dtb):
+            return 'no tree (exit %d): %s' % (p.returncode,
+                                              p.stderr.decode().strip())
+        dts = subprocess.run(['dtc', '-I', 'dtb', '-O', 'dts', dtb],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             timeout=TIMEOUT).stdout.decode()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    # Property order differs between the two (and does not matter).
+    return set('%s: %s' % (m.group(1), sorted(m.group(2).split('\n')))
+               for m in NODE.finditer(dts))
+
+
+def compare_dtbs(tap):
+    for arch, args in DTB_CASES:
+        desc = '%s -M virt %s: dumpdtb memory nodes' % (arch, ' '.join(args))
+        qemu = shutil.which('qemu-system-' + arch)
+        if not qemu or not shutil.which('dtc'):
+            tap.skip(desc, 'needs qemu-system-%s (QEMU 7.2) and dtc' % arch)
+            continue
+        want = dtb_memory_nodes(qemu, args)
+        got = dtb_memory_nodes(binary(arch), args)
+        tap.ok(want == got and isinstance(want, set) and want, desc,
+               'QEMU 7.2: %s\nmemvm:    %s' % (want, got))
+
+
 def main():
     tap = Tap()
+    compare_dtbs(tap)
     base = ['-display', 'none', '-nodefaults', '-S']
     for arch, args in cases():
         desc = '%s %s' % (arch, ' '.join(args))
@@ -246,7 +230,7 @@ def main():
         if not qemu:
             tap.skip(desc, 'qemu-system-%s (QEMU 7.2) is not installed' % arch)
             continue
-        memvm = os.path.join(BUILD, 'memvm-system-' + arch)
+        memvm = binary(arch)
         want = observe([qemu] + base + ['-accel', 'tcg'] + args)
         got = observe([memvm] + base + ['-accel', 'qtest'] + args)
         if 'refused' in want or 'refused' in got:

@@ -17,6 +17,7 @@ Typical use:
         t.eq(vm.qmp.command('query-status')['status'], 'running', 'runs')
     t.done()
 """
+import atexit
 import json
 import os
 import shutil
@@ -104,6 +105,7 @@ class QMP:
         self.buf = b''
         self.sock = None
         self.greeting = None
+        self.greeting_raw = None    # the greeting line as sent
         self._connect()
         if negotiate:
             self.command('qmp_capabilities')
@@ -120,7 +122,8 @@ class QMP:
                 s.connect(self.path)
                 self.sock = s
                 self.buf = b''
-                self.greeting = self.recv()
+                self.greeting_raw = self.recv_line()
+                self.greeting = json.loads(self.greeting_raw.decode())
                 return
             except (ConnectionError, EOFError, FileNotFoundError):
                 s.close()
@@ -162,19 +165,20 @@ class QMP:
             else:
                 return msg
 
-    def cmd(self, name, args=None, id=None, **kwargs):
+    def cmd(self, name, args=None, req_id=None, **kwargs):
         """Run a command; returns the whole reply dict.
 
         Arguments come from @args (a dict) and from keywords, whose
-        underscores become dashes: cmd('qom-get', path='/', property='x').
+        underscores become dashes: cmd('qom-get', path='/', property='x');
+        req_id is the request's "id" (object-del's "id" is an argument).
         """
         req = {'execute': name}
         merged = dict(args or {})
         merged.update({k.replace('_', '-'): v for k, v in kwargs.items()})
         if merged:
             req['arguments'] = merged
-        if id is not None:
-            req['id'] = id
+        if req_id is not None:
+            req['id'] = req_id
         self.sock.sendall(json.dumps(req).encode() + b'\n')
         return self.reply()
 
@@ -300,6 +304,8 @@ class VM:
             argv += ['-qtest', 'unix:%s' % path]
         argv += self.args
         self._errfile = open(os.path.join(self.dir, 'stderr'), 'w+b')
+        # Never leave a memvm behind, even when a test dies half-way.
+        atexit.register(self.cleanup)
         self.proc = subprocess.Popen(argv, stdin=stdin, stdout=stdout,
                                      stderr=self._errfile)
         self._wait_for_socket()

@@ -1,0 +1,665 @@
+/*
+ * accel tcg: guest CPUs through libunicorn, on the guest RAM of the
+ * machine's memory backends.
+ *
+ * Memory: a listener on system memory keeps unicorn's map equal to the
+ * flat view.  Every page wholly inside one RAM range is mapped with
+ * uc_mem_map_ptr() onto the RAM block's own host memory (so guest stores
+ * land in the backend, and aliases map the same host pages again); every
+ * other page that holds something (I/O regions, and RAM ranges that do
+ * not fill their first or last page) is an MMIO page of unicorn whose
+ * accesses go through address_space_rw(), which sorts out what lies where
+ * inside the page.  Unicorn only maps whole 4 KiB pages.
+ *
+ * Threads: one vCPU thread runs uc_emu_start() while the VM runs.  The
+ * engine is not thread-safe, so anyone else who must touch it (the map,
+ * registers at reset) first gets the vCPU out of uc_emu_start() with
+ * uc_emu_stop() and holds it out (tcg_cpu_pause()).  Map changes, VM stop
+ * and reset all go through that.
+ *
+ * Without -kernel there is nothing to run: no engine is created and the
+ * machine stays as the qtest accelerator would leave it.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "accel/tcg/tcg-internal.h"
+#include "exec/memory.h"
+#include "exec/ramblock.h"
+#include "hw/boards.h"
+#include "sysemu/accel.h"
+#include "sysemu/runstate.h"
+
+#define TCG_PAGE_SIZE 4096ULL
+#define TCG_PAGE_MASK (~(TCG_PAGE_SIZE - 1))
+
+/* How often a pauser repeats uc_emu_stop() that raced with a restart. */
+#define TCG_KICK_RETRY_US 10000
+
+#define TYPE_TCG_ACCEL ACCEL_CLASS_NAME("tcg")
+OBJECT_DECLARE_SIMPLE_TYPE(TCGState, TCG_ACCEL)
+
+typedef enum TCGMapKind {
+    TCG_MAP_RAM,            /* host memory of a RAM block */
+    TCG_MAP_DISPATCH,       /* MMIO through address_space_rw() */
+} TCGMapKind;
+
+/* One mapping in unicorn's address space. */
+typedef struct TCGMapping {
+    hwaddr start;           /* page aligned */
+    uint64_t size;          /* whole pages, in bytes */
+    TCGMapKind kind;
+    void *host;             /* TCG_MAP_RAM */
+    uint32_t perms;         /* TCG_MAP_RAM: UC_PROT_* */
+} TCGMapping;
+
+struct TCGState {
+    AccelState parent_obj;
+    MachineState *ms;
+    TCGCPU *cpu;            /* one vCPU; -smp N runs N = 1 */
+    MemoryListener mem_listener;
+    MemoryListener io_listener;
+    GPtrArray *maps;        /* of TCGMapping *, what unicorn has now */
+    bool map_failed;        /* an error was reported from the listener */
+    bool closing;
+};
+
+/* The TCGState around one of its listeners. */
+#define TCG_STATE_OF(l, field) \
+    ((TCGState *)((char *)(l) - offsetof(TCGState, field)))
+
+/* --- pausing the vCPU --------------------------------------------------- */
+
+/* Get the vCPU thread out of the engine; call with cpu->lock held. */
+static void tcg_cpu_kick_locked(TCGCPU *cpu)
+{
+    while (cpu->in_emu) {
+        /*
+         * A stop that lands between the vCPU deciding to run and the
+         * engine starting is lost (unicorn resets its stop flag), so
+         * repeat until the thread is out.
+         */
+        cpu->kicks++;
+        uc_emu_stop(cpu->uc);
+        g_cond_wait_until(&cpu->cond, &cpu->lock,
+                          g_get_monotonic_time() + TCG_KICK_RETRY_US);
+    }
+}
+
+/*
+ * Keep the vCPU out of the engine until tcg_cpu_resume().  From the vCPU
+ * thread itself (a hook changed the memory map) there is nothing to wait
+ * for: the engine is ours and unicorn allows map changes in hooks.
+ */
+static void tcg_cpu_pause(TCGCPU *cpu)
+{
+    if (!cpu || !cpu->thread || cpu->thread == g_thread_self()) {
+        return;
+    }
+    g_mutex_lock(&cpu->lock);
+    cpu->pauses++;
+    tcg_cpu_kick_locked(cpu);
+    g_mutex_unlock(&cpu->lock);
+}
+
+static void tcg_cpu_resume(TCGCPU *cpu)
+{
+    if (!cpu || !cpu->thread || cpu->thread == g_thread_self()) {
+        return;
+    }
+    g_mutex_lock(&cpu->lock);
+    g_assert(cpu->pauses > 0);
+    cpu->pauses--;
+    g_cond_broadcast(&cpu->cond);
+    g_mutex_unlock(&cpu->lock);
+}
+
+/* --- the memory map ----------------------------------------------------- */
+
+static uint64_t tcg_dispatch_read(uc_engine *uc, uint64_t offset,
+                                  unsigned size, void *opaque)
+{
+    TCGMapping *m = opaque;
+    uint8_t buf[8] = { 0 };
+    uint64_t val = 0;
+
+    address_space_rw(&address_space_memory, m->start + offset, buf,
+                     MIN(size, sizeof(buf)), false);
+    for (unsigned i = 0; i < MIN(size, sizeof(buf)); i++) {
+        val |= (uint64_t)buf[i] << (8 * i);
+    }
+    return val;
+}
+
+static void tcg_dispatch_write(uc_engine *uc, uint64_t offset,
+                               unsigned size, uint64_t value, void *opaque)
+{
+    TCGMapping *m = opaque;
+    uint8_t buf[8];
+
+    for (unsigned i = 0; i < sizeof(buf); i++) {
+        buf[i] = value >> (8 * i);
+    }
+    address_space_rw(&address_space_memory, m->start + offset, buf,
+                     MIN(size, sizeof(buf)), true);
+}
+
+static void tcg_map_add(GPtrArray *maps, hwaddr start, uint64_t size,
+                        TCGMapKind kind, void *host, uint32_t perms)
+{
+    TCGMapping *last = maps->len ? g_ptr_array_index(maps, maps->len - 1)
+                                 : NULL;
+    TCGMapping *m;
+
+    if (!size) {
+        return;
+    }
+    /* Neighbouring dispatch pages make one MMIO region. */
+    if (kind == TCG_MAP_DISPATCH && last && last->kind == TCG_MAP_DISPATCH &&
+        last->start + last->size >= start) {
+        uint64_t end = MAX(last->start + last->size, start + size);
+
+        last->size = end - last->start;
+        return;
+    }
+    m = g_new0(TCGMapping, 1);
+    m->start = start;
+    m->size = size;
+    m->kind = kind;
+    m->host = host;
+    m->perms = perms;
+    g_ptr_array_add(maps, m);
+}
+
+/* The mappings unicorn should have for the current flat view. */
+static GPtrArray *tcg_wanted_maps(AddressSpace *as)
+{
+    GPtrArray *maps = g_ptr_array_new_with_free_func(g_free);
+    FlatView *fv = address_space_get_flatview(as);
+
+    for (unsigned i = 0; i < fv->nr; i++) {
+        const FlatRange *fr = &fv->ranges[i];
+        hwaddr start = (hwaddr)fr->addr;
+        hwaddr end = (hwaddr)(fr->addr + fr->size - 1) + 1;
+        hwaddr page_lo = start & TCG_PAGE_MASK;
+        hwaddr page_hi = end ? ((end - 1) & TCG_PAGE_MASK) + TCG_PAGE_SIZE
+                             : 0;
+
+        if (fr->mr->kind == MR_RAM) {
+            hwaddr in_lo = (start + TCG_PAGE_SIZE - 1) & TCG_PAGE_MASK;
+            hwaddr in_hi = end & TCG_PAGE_MASK;
+            uint8_t *host = fr->mr->ram_block->host + fr->offset_in_region;
+            uint32_t perms = fr->readonly ? UC_PROT_READ | UC_PROT_EXEC
+                                          : UC_PROT_ALL;
+
+            if (in_lo < in_hi) {
+                tcg_map_add(maps, page_lo, in_lo - page_lo,
+                            TCG_MAP_DISPATCH, NULL, 0);
+                tcg_map_add(maps, in_lo, in_hi - in_lo, TCG_MAP_RAM,
+                            host + (in_lo - start), perms);
+                tcg_map_add(maps, in_hi, page_hi - in_hi, TCG_MAP_DISPATCH,
+                            NULL, 0);
+                continue;
+            }
+        }
+        tcg_map_add(maps, page_lo, page_hi - page_lo, TCG_MAP_DISPATCH,
+                    NULL, 0);
+    }
+    flatview_unref(fv);
+    return maps;
+}
+
+static bool tcg_map_equal(const TCGMapping *a, const TCGMapping *b)
+{
+    return a->start == b->start && a->size == b->size &&
+           a->kind == b->kind && a->host == b->host && a->perms == b->perms;
+}
+
+static bool tcg_map_find(GPtrArray *maps, const TCGMapping *m, guint *index)
+{
+    for (guint i = 0; i < maps->len; i++) {
+        if (tcg_map_equal(g_ptr_array_index(maps, i), m)) {
+            *index = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static uc_err tcg_map_apply(uc_engine *uc, TCGMapping *m)
+{
+    if (m->kind == TCG_MAP_RAM) {
+        return uc_mem_map_ptr(uc, m->start, m->size, m->perms, m->host);
+    }
+    return uc_mmio_map(uc, m->start, m->size, tcg_dispatch_read, m,
+                       tcg_dispatch_write, m);
+}
+
+/*
+ * Bring unicorn's map to the flat view: unmap what went away or changed,
+ * then map what is new.  Mappings that stay are left alone, so that the
+ * translated code for them survives.
+ */
+static void tcg_sync_maps(TCGState *s)
+{
+    uc_engine *uc = s->cpu->uc;
+    GPtrArray *want = tcg_wanted_maps(&address_space_memory);
+    guint idx;
+
+    for (guint i = s->maps->len; i-- > 0;) {
+        TCGMapping *m = g_ptr_array_index(s->maps, i);
+
+        if (!tcg_map_find(want, m, &idx)) {
+            uc_mem_unmap(uc, m->start, m->size);
+            g_ptr_array_remove_index(s->maps, i);
+        }
+    }
+    for (guint i = 0; i < want->len; i++) {
+        TCGMapping *m = g_ptr_array_index(want, i);
+        uc_err err;
+
+        if (tcg_map_find(s->maps, m, &idx)) {
+            continue;
+        }
+        err = tcg_map_apply(uc, m);
+        if (err != UC_ERR_OK) {
+            error_report("accel tcg: cannot map guest %s 0x%" PRIx64
+                         "-0x%" PRIx64 ": %s",
+                         m->kind == TCG_MAP_RAM ? "RAM" : "I/O", m->start,
+                         m->start + m->size - 1, uc_strerror(err));
+            s->map_failed = true;
+            continue;
+        }
+        /* The engine now points at this mapping: it moves to s->maps. */
+        g_ptr_array_index(want, i) = NULL;
+        g_ptr_array_add(s->maps, m);
+    }
+    g_ptr_array_unref(want);
+}
+
+static void tcg_mem_begin(MemoryListener *listener)
+{
+    TCGState *s = TCG_STATE_OF(listener, mem_listener);
+
+    tcg_cpu_pause(s->cpu);
+}
+
+static void tcg_mem_commit(MemoryListener *listener)
+{
+    TCGState *s = TCG_STATE_OF(listener, mem_listener);
+
+    if (!s->closing) {
+        tcg_sync_maps(s);
+    }
+    tcg_cpu_resume(s->cpu);
+}
+
+/*
+ * Port I/O needs no mapping, but the vCPU reads the I/O flat view in its
+ * in/out hooks: hold it out while the view is replaced.
+ */
+static void tcg_io_begin(MemoryListener *listener)
+{
+    TCGState *s = TCG_STATE_OF(listener, io_listener);
+
+    tcg_cpu_pause(s->cpu);
+}
+
+static void tcg_io_commit(MemoryListener *listener)
+{
+    TCGState *s = TCG_STATE_OF(listener, io_listener);
+
+    tcg_cpu_resume(s->cpu);
+}
+
+/* --- faults ------------------------------------------------------------- */
+
+void tcg_cpu_stop_from_hook(TCGCPU *cpu, const char *fmt, ...)
+{
+    if (fmt && !cpu->fault) {
+        va_list ap;
+
+        cpu->fault = g_string_new(NULL);
+        va_start(ap, fmt);
+        g_string_append_vprintf(cpu->fault, fmt, ap);
+        va_end(ap);
+    }
+    cpu->guest_done = true;
+    uc_emu_stop(cpu->uc);
+}
+
+uint64_t tcg_cpu_get_pc(TCGCPU *cpu)
+{
+    return tcg_reg_read(cpu, cpu->ops->pc_reg);
+}
+
+static bool tcg_mem_unmapped(uc_engine *uc, uc_mem_type type,
+                             uint64_t addr, int size, int64_t value,
+                             void *opaque)
+{
+    TCGCPU *cpu = opaque;
+    /* Unicorn reports the PC of the start of the translated block. */
+    uint64_t pc = tcg_cpu_get_pc(cpu);
+
+    switch (type) {
+    case UC_MEM_FETCH_UNMAPPED:
+        tcg_cpu_stop_from_hook(cpu, "fetch from unmapped address 0x%" PRIx64,
+                               addr);
+        break;
+    case UC_MEM_WRITE_UNMAPPED:
+        tcg_cpu_stop_from_hook(cpu, "write of %d bytes to unmapped address "
+                               "0x%" PRIx64 " (in the code block at 0x%"
+                               PRIx64 ")", size, addr, pc);
+        break;
+    case UC_MEM_WRITE_PROT:
+        tcg_cpu_stop_from_hook(cpu, "write of %d bytes to read-only memory "
+                               "at 0x%" PRIx64 " (in the code block at 0x%"
+                               PRIx64 ")", size, addr, pc);
+        break;
+    case UC_MEM_FETCH_PROT:
+        tcg_cpu_stop_from_hook(cpu, "fetch from non-executable memory at "
+                               "0x%" PRIx64, addr);
+        break;
+    default:
+        tcg_cpu_stop_from_hook(cpu, "read of %d bytes from unmapped address "
+                               "0x%" PRIx64 " (in the code block at 0x%"
+                               PRIx64 ")", size, addr, pc);
+        break;
+    }
+    return false;
+}
+
+/* The guest cannot go on: say why, show its registers, end memvm. */
+static void tcg_cpu_report(TCGCPU *cpu, const char *why)
+{
+    GString *regs = g_string_new(NULL);
+
+    cpu->ops->dump_regs(cpu, regs);
+    error_report("guest error on CPU %u (%s): %s", cpu->index,
+                 cpu->ops->name, why);
+    fputs(regs->str, stderr);
+    fflush(stderr);
+    g_string_free(regs, TRUE);
+    qemu_system_exit_request(TCG_GUEST_ERROR_STATUS);
+}
+
+/*
+ * After uc_emu_start() returned with @err: report a guest error (the
+ * engine is still ours).  True when the CPU must stay stopped.
+ */
+static bool tcg_cpu_check_stop(TCGCPU *cpu, uc_err err)
+{
+    g_autofree char *msg = NULL;
+
+    if (cpu->fault) {
+        msg = g_string_free(cpu->fault, FALSE);
+        cpu->fault = NULL;
+    } else if (err != UC_ERR_OK) {
+        uint64_t pc = tcg_cpu_get_pc(cpu);
+
+        switch (err) {
+        case UC_ERR_INSN_INVALID:
+            msg = g_strdup_printf("unknown instruction at pc 0x%" PRIx64, pc);
+            break;
+        case UC_ERR_EXCEPTION:
+            msg = g_strdup_printf("unhandled exception at pc 0x%" PRIx64, pc);
+            break;
+        default:
+            msg = g_strdup_printf("%s at pc 0x%" PRIx64, uc_strerror(err), pc);
+            break;
+        }
+    }
+    if (msg) {
+        tcg_cpu_report(cpu, msg);
+        return true;
+    }
+    if (cpu->guest_done) {
+        cpu->guest_done = false;
+        return true;
+    }
+    return false;
+}
+
+/* --- the vCPU thread ---------------------------------------------------- */
+
+static gpointer tcg_cpu_thread(gpointer opaque)
+{
+    TCGCPU *cpu = opaque;
+
+    g_mutex_lock(&cpu->lock);
+    for (;;) {
+        uint64_t kicks;
+        uc_err err;
+        bool stop;
+
+        while (!cpu->quit && (!cpu->running || cpu->pauses || cpu->halted)) {
+            g_cond_wait(&cpu->cond, &cpu->lock);
+        }
+        if (cpu->quit) {
+            break;
+        }
+        cpu->in_emu = true;
+        kicks = cpu->kicks;
+        g_mutex_unlock(&cpu->lock);
+
+        err = uc_emu_start(cpu->uc, tcg_cpu_get_pc(cpu), 0, 0, 0);
+        stop = tcg_cpu_check_stop(cpu, err);
+
+        g_mutex_lock(&cpu->lock);
+        /*
+         * A clean return nobody asked for is the guest halting itself
+         * (x86 hlt): with no interrupts to wake it, it stays halted.
+         */
+        if (stop || (err == UC_ERR_OK && cpu->kicks == kicks)) {
+            cpu->halted = true;
+        }
+        cpu->in_emu = false;
+        g_cond_broadcast(&cpu->cond);
+    }
+    g_mutex_unlock(&cpu->lock);
+    return NULL;
+}
+
+static void tcg_vm_state_change(void *opaque, bool running, RunState state)
+{
+    TCGCPU *cpu = opaque;
+
+    g_mutex_lock(&cpu->lock);
+    cpu->running = running;
+    if (!running && cpu->thread != g_thread_self()) {
+        tcg_cpu_kick_locked(cpu);
+    }
+    g_cond_broadcast(&cpu->cond);
+    g_mutex_unlock(&cpu->lock);
+}
+
+/* Registers as at boot; the caller keeps the vCPU out of the engine. */
+static bool tcg_cpu_boot_state(TCGState *s, Error **errp)
+{
+    TCGCPU *cpu = s->cpu;
+    uc_err err = uc_context_restore(cpu->uc, cpu->reset_ctx);
+
+    if (err != UC_ERR_OK) {
+        error_setg(errp, "accel tcg: cannot reset CPU %u: %s", cpu->index,
+                   uc_strerror(err));
+        return false;
+    }
+    return cpu->ops->boot_regs(cpu, s->ms->boot, errp);
+}
+
+/* System reset: the loader has re-copied the images; restart the CPU. */
+static void tcg_cpu_reset(void *opaque)
+{
+    TCGState *s = opaque;
+    TCGCPU *cpu = s->cpu;
+    Error *err = NULL;
+
+    tcg_cpu_pause(cpu);
+    if (!tcg_cpu_boot_state(s, &err)) {
+        error_report_err(err);
+    }
+    g_mutex_lock(&cpu->lock);
+    cpu->halted = false;
+    cpu->guest_done = false;
+    g_mutex_unlock(&cpu->lock);
+    tcg_cpu_resume(cpu);
+}
+
+/* --- the accelerator ---------------------------------------------------- */
+
+static bool tcg_init_machine(AccelState *accel, MachineState *ms,
+                             Error **errp)
+{
+    TCGState *s = TCG_ACCEL(accel);
+    const TCGArchOps *ops = tcg_arch_ops(target_arch());
+    TCGCPU *cpu;
+    uc_hook h;
+    uc_err err;
+
+    s->ms = ms;
+    if (!ms->boot) {
+        return true;
+    }
+    if (!ops) {
+        error_setg(errp, "accel tcg: memvm cannot run %s guests",
+                   target_arch_name(target_arch()));
+        return false;
+    }
+    cpu = g_new0(TCGCPU, 1);
+    cpu->ops = ops;
+    g_mutex_init(&cpu->lock);
+    g_cond_init(&cpu->cond);
+    err = uc_open(ops->uc_arch, ops->uc_mode, &cpu->uc);
+    if (err != UC_ERR_OK) {
+        error_setg(errp, "accel tcg: cannot create a %s CPU: %s", ops->name,
+                   uc_strerror(err));
+        g_free(cpu);
+        return false;
+    }
+    s->cpu = cpu;
+    /*
+     * With exits enabled and none set, uc_emu_start() runs until it is
+     * stopped, instead of until a PC we would have to pick.
+     */
+    err = uc_ctl_exits_enable(cpu->uc);
+    if (err != UC_ERR_OK) {
+        error_setg(errp, "accel tcg: unicorn exits: %s", uc_strerror(err));
+        return false;
+    }
+    err = uc_hook_add(cpu->uc, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
+                      tcg_mem_unmapped, cpu, 1, 0);
+    if (err != UC_ERR_OK) {
+        error_setg(errp, "accel tcg: cannot hook unmapped accesses: %s",
+                   uc_strerror(err));
+        return false;
+    }
+    if (!ops->add_hooks(cpu, errp)) {
+        return false;
+    }
+    err = uc_context_alloc(cpu->uc, &cpu->reset_ctx);
+    if (err == UC_ERR_OK) {
+        err = uc_context_save(cpu->uc, cpu->reset_ctx);
+    }
+    if (err != UC_ERR_OK) {
+        error_setg(errp, "accel tcg: cannot save the CPU reset state: %s",
+                   uc_strerror(err));
+        return false;
+    }
+
+    s->maps = g_ptr_array_new_with_free_func(g_free);
+    s->mem_listener = (MemoryListener) {
+        .name = "tcg",
+        .begin = tcg_mem_begin,
+        .commit = tcg_mem_commit,
+        .priority = 10,
+    };
+    s->io_listener = (MemoryListener) {
+        .name = "tcg-io",
+        .begin = tcg_io_begin,
+        .commit = tcg_io_commit,
+        .priority = 10,
+    };
+    memory_listener_register(&s->mem_listener, &address_space_memory);
+    memory_listener_register(&s->io_listener, &address_space_io);
+    if (s->map_failed) {
+        error_setg(errp, "accel tcg: the guest memory map does not fit "
+                   "the CPU (see above)");
+        return false;
+    }
+    return tcg_cpu_boot_state(s, errp);
+}
+
+static bool tcg_start_vcpus(AccelState *accel, MachineState *ms,
+                            Error **errp)
+{
+    TCGState *s = TCG_ACCEL(accel);
+    TCGCPU *cpu = s->cpu;
+
+    if (!cpu) {
+        return true;
+    }
+    qemu_add_vm_change_state_handler(tcg_vm_state_change, cpu);
+    qemu_register_reset(tcg_cpu_reset, s);
+    cpu->thread = g_thread_new("CPU 0/TCG", tcg_cpu_thread, cpu);
+    return true;
+}
+
+static void tcg_shutdown(AccelState *accel)
+{
+    TCGState *s = TCG_ACCEL(accel);
+    TCGCPU *cpu = s->cpu;
+
+    if (!cpu) {
+        return;
+    }
+    if (cpu->thread) {
+        g_mutex_lock(&cpu->lock);
+        cpu->quit = true;
+        tcg_cpu_kick_locked(cpu);
+        g_cond_broadcast(&cpu->cond);
+        g_mutex_unlock(&cpu->lock);
+        g_thread_join(cpu->thread);
+        cpu->thread = NULL;
+        qemu_del_vm_change_state_handler(tcg_vm_state_change, cpu);
+        qemu_unregister_reset(tcg_cpu_reset, s);
+    }
+    if (s->maps) {
+        s->closing = true;
+        memory_listener_unregister(&s->io_listener);
+        memory_listener_unregister(&s->mem_listener);
+        g_ptr_array_unref(s->maps);
+        s->maps = NULL;
+    }
+    if (cpu->reset_ctx) {
+        uc_context_free(cpu->reset_ctx);
+    }
+    uc_close(cpu->uc);
+    g_mutex_clear(&cpu->lock);
+    g_cond_clear(&cpu->cond);
+    g_free(cpu);
+    s->cpu = NULL;
+}
+
+static void tcg_accel_class_init(ObjectClass *oc, void *data)
+{
+    AccelClass *ac = ACCEL_CLASS(oc);
+
+    ac->name = "tcg";
+    ac->init_machine = tcg_init_machine;
+    ac->start_vcpus = tcg_start_vcpus;
+    ac->shutdown = tcg_shutdown;
+}
+
+static const TypeInfo tcg_accel_info = {
+    .name = TYPE_TCG_ACCEL,
+    .parent = TYPE_ACCEL,
+    .instance_size = sizeof(TCGState),
+    .class_init = tcg_accel_class_init,
+};
+
+static void tcg_accel_register_types(void)
+{
+    type_register_static(&tcg_accel_info);
+}
+type_init(tcg_accel_register_types)

@@ -1,0 +1,76 @@
+/*
+ * accel tcg internals: the vCPU (one libunicorn engine and its thread)
+ * and the per-architecture pieces in tcg-cpu.c.
+ */
+#ifndef ACCEL_TCG_INTERNAL_H
+#define ACCEL_TCG_INTERNAL_H
+
+#include <unicorn/unicorn.h>
+
+#include "hw/loader.h"
+
+/*
+ * Exit status when the guest does something memvm cannot go on from
+ * (unmapped access, unknown instruction).  Even, so that it never equals
+ * an isa-debug-exit status, which is always odd.
+ */
+#define TCG_GUEST_ERROR_STATUS 2
+
+typedef struct TCGCPU TCGCPU;
+
+typedef struct TCGArchOps {
+    const char *name;           /* "x86_64", as in target_arch_name() */
+    uc_arch uc_arch;
+    uc_mode uc_mode;
+    int pc_reg;                 /* UC_*_REG_PC / RIP */
+    /* Architecture hooks: port I/O, HVC, exceptions. */
+    bool (*add_hooks)(TCGCPU *cpu, Error **errp);
+    /* Registers at boot, after the engine's own reset (docs/boot.md). */
+    bool (*boot_regs)(TCGCPU *cpu, const GuestBootInfo *boot, Error **errp);
+    /* Registers in the spirit of QEMU's "info registers". */
+    void (*dump_regs)(TCGCPU *cpu, GString *out);
+} TCGArchOps;
+
+struct TCGCPU {
+    uc_engine *uc;
+    const TCGArchOps *ops;
+    unsigned index;
+    uc_context *reset_ctx;      /* the engine's state before first run */
+    GThread *thread;
+
+    GMutex lock;                /* protects the fields below */
+    GCond cond;                 /* broadcast on every change of them */
+    bool running;               /* the VM runs (change-state handler) */
+    unsigned pauses;            /* outstanding tcg_cpu_pause() calls */
+    bool in_emu;                /* the vCPU thread owns the engine */
+    bool halted;                /* the guest stopped itself, or failed */
+    bool quit;                  /* end the thread */
+    uint64_t kicks;             /* uc_emu_stop() calls from other threads */
+
+    /*
+     * Set by hooks on the vCPU thread (read there once the engine
+     * returns): why the guest must not continue.  NULL = it may.
+     */
+    GString *fault;             /* a guest error, reported and fatal */
+    bool guest_done;            /* powered off, reset or CPU_OFF */
+};
+
+/* The architecture memvm-system-<arch> runs, or NULL if unsupported. */
+const TCGArchOps *tcg_arch_ops(unsigned arch);
+
+/*
+ * From a hook: the guest may not continue.  @fmt describes a guest error
+ * (reported with a register dump, memvm exits with TCG_GUEST_ERROR_STATUS);
+ * NULL just parks the CPU (poweroff, reset, CPU_OFF).
+ */
+void tcg_cpu_stop_from_hook(TCGCPU *cpu, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
+
+/* PC of the CPU (RIP on x86). */
+uint64_t tcg_cpu_get_pc(TCGCPU *cpu);
+
+/* One register by unicorn id (0 when unicorn refuses). */
+uint64_t tcg_reg_read(TCGCPU *cpu, int regid);
+void tcg_reg_write(TCGCPU *cpu, int regid, uint64_t value);
+
+#endif

@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+"""Real faults, not mocks: a tmpfs too small for a preallocated backend,
+hugetlb memory without huge pages, QMP clients that misbehave, many
+object-add/object-del cycles, and an address-space limit below -m.
+
+Each failure must be a clear error naming what failed and exit status 1,
+never a crash.  The mount and huge page tests need root (CI runs as root):
+the tmpfs is mounted in a private mount namespace (unshare -m), and
+/proc/sys/vm/nr_hugepages is put back as it was.  In a sanitized build
+(MEMVM_SANITIZED=1, set by scripts/run-tests.py) LeakSanitizer checks
+every memvm that exits here, so a leak fails the exit-status checks."""
+import os
+import random
+import resource
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+from memvm import Tap, VM, QMP, binary
+
+t = Tap()
+SANITIZED = os.environ.get('MEMVM_SANITIZED') == '1'
+IS_ROOT = os.geteuid() == 0
+BASE = ['-M', 'none', '-display', 'none', '-nodefaults']
+PROG = 'memvm-system-x86_64'
+
+
+def run(args, timeout=120, preexec_fn=None, wrap=()):
+    """Run memvm (optionally under @wrap); returns (status, stderr)."""
+    p = subprocess.run(list(wrap) + [binary()] + list(args),
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=timeout,
+                       preexec_fn=preexec_fn)
+    return p.returncode, p.stderr.decode('utf-8', 'replace')
+
+
+def clean_error(status, err, want, desc):
+    """Exit status 1 and one "prog: ...want..." line, no crash report."""
+    lines = err.strip().splitlines()
+    ok = (status == 1 and len(lines) == 1 and
+          lines[0].startswith(PROG + ': ') and want in lines[0])
+    return t.ok(ok, desc, 'status %r, stderr:\n%s' % (status, err[-3000:]))
+
+
+def have_unshare():
+    return IS_ROOT and shutil.which('unshare') and shutil.which('mount')
+
+
+# --- a file backend preallocated on a tmpfs that is too small -------------
+def test_tmpfs_prealloc():
+    desc = 'prealloc of 128M on a 64M tmpfs: clear error, exit 1, no core'
+    if not have_unshare():
+        t.skip(desc, 'needs root and unshare(1) for a private tmpfs')
+        return
+    mnt = tempfile.mkdtemp(prefix='memvm-faults-')
+    backend = ('memory-backend-file,id=m0,size=128M,mem-path=%s/ram,'
+               'prealloc=on' % mnt)
+    # The shell mounts in the new namespace, then becomes memvm, so the
+    # status is memvm's own; the mount vanishes with the namespace.
+    script = ('mount -t tmpfs -o size=64M memvm-faults "$1" || exit 99; '
+              'shift; cd "$0" && exec "$@"')
+    cwd = tempfile.mkdtemp(prefix='memvm-faults-cwd-')
+    try:
+        status, err = run(BASE + ['-object', backend,
+                                  '-machine', 'memory-backend=m0'],
+                          wrap=['unshare', '-m', '--propagation', 'private',
+                                'sh', '-c', script, cwd, mnt])
+        if status == 99:
+            t.skip(desc, 'cannot mount a tmpfs here: ' + err.strip())
+            return
+        clean_error(status, err,
+                    "-object %s: unable to preallocate memory for 'm0': "
+                    % backend, desc)
+        t.eq(os.listdir(cwd), [], '... and no core file is left behind')
+        t.eq(os.listdir(mnt), [], '... and the tmpfs went with the '
+             'namespace')
+    finally:
+        shutil.rmtree(cwd, ignore_errors=True)
+        os.rmdir(mnt)
+
+
+# --- hugetlb memfd with and without reserved huge pages -------------------
+NR_HUGEPAGES = '/proc/sys/vm/nr_hugepages'
+
+
+def set_hugepages(n):
+    """Ask for @n huge pages; returns how many the kernel gave."""
+    with open(NR_HUGEPAGES, 'w') as f:
+        f.write('%d\n' % n)
+    with open(NR_HUGEPAGES) as f:
+        return int(f.read())
+
+
+def test_hugetlb():
+    backend = 'memory-backend-memfd,id=m0,size=16M,hugetlb=on'
+    args = BASE + ['-object', backend, '-machine', 'memory-backend=m0']
+    d0 = 'hugetlb memfd without huge pages: clear error, exit 1'
+    d8 = 'hugetlb memfd of 16M with 8 huge pages reserved works'
+    if not os.path.exists('/sys/kernel/mm/hugepages'):
+        t.skip(d0, 'the kernel has no hugetlbfs')
+        t.skip(d8, 'the kernel has no hugetlbfs')
+        return
+    if not IS_ROOT:
+        t.skip(d0, 'needs root to set %s' % NR_HUGEPAGES)
+        t.skip(d8, 'needs root to set %s' % NR_HUGEPAGES)
+        return
+    with open(NR_HUGEPAGES) as f:
+        saved = int(f.read())
+    try:
+        try:
+            got = set_hugepages(0)
+        except OSError as e:
+            got = -1
+            reason = str(e)
+        if got != 0:
+            t.skip(d0, 'cannot release the huge pages: %s'
+                   % (reason if got < 0 else '%d remain' % got))
+        else:
+            status, err = run(args)
+            clean_error(status, err,
+                        '-object %s: unable to map backing store for guest '
+                        'RAM: Cannot allocate memory' % backend, d0)
+        try:
+            got = set_hugepages(8)
+        except OSError as e:
+            got = -1
+        if got < 8:
+            t.skip(d8, 'could not reserve 8 huge pages (got %d)' % got)
+            return
+        with VM(BASE + ['-object', backend, '-machine', 'memory-backend=m0'],
+                qtest='stdio') as vm:
+            q = vm.qtest
+            t.ok(q.command('writeq 0xfffff8 0x1122334455667788') == 'OK' and
+                 q.command('readq 0xfffff8') == 'OK 0x1122334455667788',
+                 d8)
+            t.eq(vm.hmp('info ramblock').splitlines()[1].split()[:2],
+                 ['m0', '2'], '... its RAM block has 2 MiB pages')
+            t.eq(vm.shutdown(), 0, '... and memvm exits cleanly' +
+                 (' (no leaks)' if SANITIZED else ''))
+    finally:
+        try:
+            set_hugepages(saved)
+        except OSError:
+            pass
+
+
+# --- QMP clients that misbehave ---------------------------------------------
+def raw_client(path):
+    """A socket that has read its greeting (the server is ours now)."""
+    deadline = time.monotonic() + 30
+    while True:
+        s = socket.socket(socket.AF_UNIX)
+        s.settimeout(30)
+        try:
+            s.connect(path)
+            if s.makefile('rb').readline():
+                return s
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+        s.close()
+        time.sleep(0.05)
+
+
+def served(vm, desc):
+    """A new client negotiates and gets an answer."""
+    try:
+        q = vm.new_qmp()
+        status = q.command('query-status')['status']
+        q.close()
+    except (OSError, EOFError, ValueError) as e:
+        status = repr(e)
+    return t.eq(status, 'running', desc)
+
+
+def test_qmp_clients():
+    with VM(['-M', 'none', '-accel', 'qtest']) as vm:
+        vm.qmp.close()
+
+        s = raw_client(vm.qmp_path)
+        rnd = random.Random(6)
+        s.sendall(bytes(rnd.randrange(256) for _ in range(64 << 10)))
+        s.close()
+        served(vm, 'after 64 KiB of random bytes the next client is served')
+
+        s = raw_client(vm.qmp_path)
+        s.sendall(b'{"execute": "qmp_capabilities"}\n'
+                  b'\x00\xff\xfe}}]]{{[[::,,"\\u\n'
+                  b'{"execute": "query-status", "id": "after"}\n')
+        f = s.makefile('rb')
+        replies = [f.readline() for _ in range(3)]
+        t.ok(replies[0] == b'{"return": {}}\r\n' and
+             b'"error"' in replies[1] and b'"id": "after"' in replies[-1],
+             'garbage between commands: errors, then the command is served',
+             replies)
+        s.close()
+
+        s = raw_client(vm.qmp_path)
+        line = (b'{"execute": "qmp_capabilities", "id": "' +
+                b'i' * (1 << 20) + b'"}\n')
+        # In many small writes, as a slow client would send it.
+        for i in range(0, len(line), 4096):
+            s.sendall(line[i:i + 4096])
+        f = s.makefile('rb')
+        rsp = f.readline()
+        t.ok(rsp.startswith(b'{"return": {}, "id": "iii') and
+             len(rsp) > (1 << 20),
+             'a 1 MiB command line is answered (its id echoed)',
+             rsp[:100])
+        s.close()
+        served(vm, 'after a 1 MiB line the next client is served')
+
+        s = raw_client(vm.qmp_path)
+        s.sendall(b'{"execute": "qmp_capabilities"}\n'
+                  b'{"execute": "object-add", "arguments": '
+                  b'{"qom-type": "memory-backend-ram", "id": "half"')
+        s.close()
+        served(vm, 'after a client left mid-command the next is served')
+        q = vm.new_qmp()
+        t.eq([m['id'] for m in q.command('query-memdev')], [],
+             '... and the half-sent object-add did not run')
+        q.close()
+
+        # Leave with replies unread and an abortive close (RST), while
+        # the server may still be writing.
+        s = raw_client(vm.qmp_path)
+        s.sendall(b'{"execute": "qmp_capabilities"}\n' +
+                  b'{"execute": "qom-list-types"}\n' * 200)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                     b'\x01\x00\x00\x00\x00\x00\x00\x00')
+        s.close()
+        served(vm, 'after a reset connection with unread replies the next '
+               'client is served')
+        vm.qmp = vm.new_qmp()
+        t.eq(vm.shutdown(), 0, 'memvm quits cleanly after all that' +
+             (' (no leaks)' if SANITIZED else ''))
+
+
+# --- object-add/object-del cycles ------------------------------------------
+def rss_kib(pid):
+    with open('/proc/%d/status' % pid) as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1])
+    return 0
+
+
+def test_object_cycles():
+    cycles = 1000
+    size = 64 << 20
+    with VM(['-M', 'none', '-accel', 'qtest']) as vm:
+        q = vm.qmp
+
+        def cycle(i):
+            # prealloc=on touches every page, so a backend that is not
+            # unmapped on delete would show at once.
+            q.command('object-add', {'qom-type': 'memory-backend-ram',
+                                     'id': 'cyc%d' % (i % 7), 'size': size,
+                                     'prealloc': True})
+            q.command('object-del', id='cyc%d' % (i % 7))
+
+        for i in range(10):
+            cycle(i)
+        start = rss_kib(vm.proc.pid)
+        peak = start
+        failure = None
+        try:
+            for i in range(cycles):
+                cycle(i)
+                if i % 100 == 0:
+                    peak = max(peak, rss_kib(vm.proc.pid))
+        except Exception as e:
+            failure = '%s after %d cycles' % (e, i)
+        end = rss_kib(vm.proc.pid)
+        t.diag('VmRSS: %d KiB after 10 cycles, %d KiB after %d more '
+               '(largest seen %d KiB); one backend is %d KiB'
+               % (start, end, cycles, peak, size >> 10))
+        t.ok(failure is None, '%d object-add/object-del cycles of a '
+             'preallocated 64 MiB memory-backend-ram' % cycles, failure)
+        # Sanitizers keep freed heap in quarantine for a while.
+        margin = (32 << 10) if SANITIZED else (8 << 10)
+        t.ok(end - start < margin, 'RSS back near its start (grew %d KiB, '
+             'less than %d KiB)' % (end - start, margin))
+        t.eq(q.command('query-memdev'), [], 'no backend is left')
+        t.eq(vm.shutdown(), 0, 'memvm quits cleanly' +
+             (' (no leaks)' if SANITIZED else ''))
+
+
+# --- an address-space limit below -m --------------------------------------
+def test_rlimit_as():
+    desc = '-m 1G under RLIMIT_AS=512M: clear error, exit 1'
+    if SANITIZED:
+        # ASan reserves terabytes of shadow memory before main().
+        t.skip(desc, 'AddressSanitizer cannot start under a small '
+               'RLIMIT_AS')
+        return
+    limit = 512 << 20
+
+    def limit_as():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    status, err = run(BASE + ['-m', '1G'], preexec_fn=limit_as)
+    clean_error(status, err, "cannot set up guest memory 'ram': Cannot "
+                "allocate memory", desc)
+    status, err = run(BASE + ['-object', 'memory-backend-ram,id=m0,size=1G',
+                              '-machine', 'memory-backend=m0'],
+                      preexec_fn=limit_as)
+    clean_error(status, err, "-object memory-backend-ram,id=m0,size=1G: "
+                "cannot set up guest memory 'm0': Cannot allocate memory",
+                'a 1G backend under RLIMIT_AS=512M: clear error, exit 1')
+
+
+test_tmpfs_prealloc()
+test_hugetlb()
+test_qmp_clients()
+test_object_cycles()
+test_rlimit_as()
+t.done()
