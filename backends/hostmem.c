@@ -310,7 +310,7 @@ void host_memory_backend_init_ram(HostMemoryBackend *backend, void *host,
     block = ram_block_add(&backend->mr, host, backend->size, page_size, fd,
                           fd_offset, ram_flags);
     memory_region_init_ram_from_block(&backend->mr, OBJECT(backend), name,
-                                      block);
+                                      backend->size, block);
     g_free(name);
 }
 

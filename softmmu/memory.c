@@ -73,26 +73,30 @@ void memory_region_init_alias(MemoryRegion *mr, Object *owner,
 }
 
 void memory_region_init_ram_from_block(MemoryRegion *mr, Object *owner,
-                                       const char *name, RAMBlock *block)
+                                       const char *name, uint64_t size,
+                                       RAMBlock *block)
 {
-    region_init_common(mr, owner, name, block->max_length, MR_RAM);
+    /* The block may be page-rounded; the region keeps the exact size. */
+    region_init_common(mr, owner, name, size, MR_RAM);
     mr->ram_block = block;
     block->mr = mr;
 }
 
 static bool init_anon_ram(MemoryRegion *mr, Object *owner, const char *name,
-                          uint64_t size, bool readonly, Error **errp)
+                          uint64_t size, uint64_t max_size, bool readonly,
+                          Error **errp)
 {
     RAMBlock *block;
-    void *host = host_mem_map(-1, size, 0, 0, 0, errp);
+    void *host = host_mem_map(-1, max_size, 0, 0, 0, errp);
 
     if (!host) {
         error_prepend(errp, "cannot allocate '%s': ", name);
         return false;
     }
-    block = ram_block_add(mr, host, size, host_mem_fd_page_size(-1), -1, 0,
-                          0);
-    memory_region_init_ram_from_block(mr, owner, name, block);
+    block = ram_block_add(mr, host, max_size, host_mem_fd_page_size(-1), -1,
+                          0, 0);
+    ram_block_set_used_length(block, size);
+    memory_region_init_ram_from_block(mr, owner, name, size, block);
     mr->readonly = readonly;
     mr->owns_ram = true;
     /* Device memory travels in migration streams under its own name. */
@@ -106,14 +110,21 @@ static bool init_anon_ram(MemoryRegion *mr, Object *owner, const char *name,
 bool memory_region_init_rom(MemoryRegion *mr, Object *owner,
                             const char *name, uint64_t size, Error **errp)
 {
-    return init_anon_ram(mr, owner, name, size, true, errp);
+    return init_anon_ram(mr, owner, name, size, size, true, errp);
 }
 
 bool memory_region_init_device_ram(MemoryRegion *mr, Object *owner,
                                    const char *name, uint64_t size,
                                    Error **errp)
 {
-    return init_anon_ram(mr, owner, name, size, false, errp);
+    return init_anon_ram(mr, owner, name, size, size, false, errp);
+}
+
+bool memory_region_init_resizeable_ram(MemoryRegion *mr, Object *owner,
+                                       const char *name, uint64_t used_size,
+                                       uint64_t max_size, Error **errp)
+{
+    return init_anon_ram(mr, owner, name, used_size, max_size, false, errp);
 }
 
 bool memory_region_alias_add_ram_block(MemoryRegion *alias,
@@ -162,7 +173,7 @@ void memory_region_finalize(MemoryRegion *mr)
         /* Device memory that init_anon_ram() mapped; backends own theirs. */
         RAMBlock *block = mr->ram_block;
 
-        host_mem_unmap(block->host, block->max_length);
+        host_mem_unmap(block->host, block->mapped_length);
         ram_block_remove(block);
     }
     mr->ram_block = NULL;

@@ -3,6 +3,7 @@
  * bitmaps and "info ramblock".
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "exec/ramblock.h"
 #include "exec/memory.h"
@@ -19,8 +20,21 @@
 static GList *ram_blocks;
 
 #define RAM_ADDR_MAX UINT64_MAX
+
 /* Offsets are rounded so each block's dirty bitmap starts on a word. */
-#define RAM_OFFSET_ALIGN ((uint64_t)(sizeof(long) * 8) << TARGET_PAGE_BITS)
+static uint64_t ram_offset_align = (uint64_t)(sizeof(long) * 8) << 12;
+
+void ram_block_set_target_page_bits(unsigned bits)
+{
+    ram_offset_align = (uint64_t)(sizeof(long) * 8) << bits;
+}
+
+static uint64_t host_page_align(uint64_t size)
+{
+    uint64_t page = (uint64_t)getpagesize();
+
+    return (size + page - 1) / page * page;
+}
 
 static uint64_t round_up(uint64_t v, uint64_t align)
 {
@@ -40,7 +54,7 @@ static ram_addr_t find_ram_offset(uint64_t size)
         ram_addr_t candidate, next = RAM_ADDR_MAX;
 
         candidate = round_up(block->offset + block->max_length,
-                             RAM_OFFSET_ALIGN);
+                             ram_offset_align);
         for (GList *m = ram_blocks; m; m = m->next) {
             RAMBlock *other = m->data;
 
@@ -58,15 +72,18 @@ static ram_addr_t find_ram_offset(uint64_t size)
     return offset;
 }
 
-static RAMBlock *block_new(MemoryRegion *mr, uint64_t size)
+static RAMBlock *block_new(MemoryRegion *mr, uint64_t mapped)
 {
     RAMBlock *block = g_new0(RAMBlock, 1);
+    /* QEMU keeps block lengths in whole host pages. */
+    uint64_t size = host_page_align(mapped);
     uint64_t pages = DIV_ROUND_UP(size, TARGET_PAGE_SIZE);
     GList *l;
 
     block->mr = mr;
     block->used_length = size;
     block->max_length = size;
+    block->mapped_length = mapped;
     block->fd = -1;
     block->offset = find_ram_offset(size);
     block->dirty_bmap = g_new0(unsigned long,
@@ -114,6 +131,11 @@ RAMBlock *ram_block_add_alias(MemoryRegion *mr, RAMBlock *parent,
     block->alias_of = parent;
     block->alias_offset = offset;
     return block;
+}
+
+void ram_block_set_used_length(RAMBlock *block, uint64_t used)
+{
+    block->used_length = MIN(host_page_align(used), block->max_length);
 }
 
 void ram_block_remove(RAMBlock *block)

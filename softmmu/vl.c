@@ -16,6 +16,7 @@
 #include "qemu/option.h"
 #include "qom/object.h"
 #include "hw/boards.h"
+#include "exec/ramblock.h"
 #include "sysemu/accel.h"
 #include "sysemu/hostmem.h"
 #include "sysemu/qtest.h"
@@ -348,6 +349,7 @@ static MachineState *create_machine(VLConfig *c, QemuOpts *mopts)
         print_machine_props(mc);
         exit(EXIT_SUCCESS);
     }
+    ram_block_set_target_page_bits(machine_target_page_bits(mc));
     typename = g_strconcat(mc->name, TYPE_MACHINE_SUFFIX, NULL);
     ms = MACHINE(object_new(typename));
     object_property_add_child(object_get_root(), "machine", OBJECT(ms),

@@ -91,6 +91,7 @@ static void sbsa_class_init(ObjectClass *oc, void *data)
     mc->max_ram_size = SBSA_MEM_SIZE;
     mc->numa_supported = true;
     mc->numa_mem_supported = false;
+    mc->minimum_page_bits = 12;
     mc->default_cpus = 4;
     mc->max_cpus = 512;
     mc->init = sbsa_init;

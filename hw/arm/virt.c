@@ -121,11 +121,11 @@ static bool virt_acpi_blobs_init(VirtMachineState *vms, Error **errp)
     for (int i = 0; i < VIRT_ACPI_BLOBS; i++) {
         MemoryRegion *mr = &vms->acpi_blob[i];
 
-        if (!memory_region_init_device_ram(mr, NULL, blobs[i].name,
-                                           blobs[i].max, errp)) {
+        if (!memory_region_init_resizeable_ram(mr, NULL, blobs[i].name,
+                                               blobs[i].used, blobs[i].max,
+                                               errp)) {
             return false;
         }
-        memory_region_get_ram_block(mr)->used_length = blobs[i].used;
     }
     return true;
 }
@@ -195,6 +195,8 @@ static void virt_7_2_class_init(ObjectClass *oc, void *data)
     mc->default_ram_size = 128 * MiB;
     mc->numa_supported = true;
     mc->numa_mem_supported = false;
+    /* virt fixes the target page at 4 KiB (QEMU: minimum_page_bits). */
+    mc->minimum_page_bits = 12;
     mc->max_cpus = 512;
     mc->init = virt_init;
     object_class_property_add_bool(oc, "highmem", virt_get_highmem,

@@ -340,6 +340,41 @@ static HostMemoryBackend *create_default_memdev(MachineState *ms,
     return MEMORY_BACKEND(obj);
 }
 
+/*
+ * A size for an error message that does not round: "1025 MiB" rather
+ * than size_to_str()'s "1 GiB" for 1025 MiB.
+ */
+static char *size_to_exact_str(uint64_t size)
+{
+    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB",
+                                         "PiB", "EiB" };
+    unsigned i = 0;
+
+    while (i + 1 < G_N_ELEMENTS(units) && size && !(size & 1023)) {
+        size >>= 10;
+        i++;
+    }
+    return g_strdup_printf("%" PRIu64 " %s", size, units[i]);
+}
+
+unsigned machine_target_page_bits(MachineClass *mc)
+{
+    unsigned arch = target_arch();
+
+    /*
+     * The page size the target has when the board is built; it decides
+     * the RAM block offsets "info ramblock" shows.  Arm's is variable and
+     * starts at 1 KiB unless the board asks for more.
+     */
+    if (arch & (ARCH_ARM | ARCH_AARCH64)) {
+        return mc->minimum_page_bits ? mc->minimum_page_bits : 10;
+    }
+    if (arch & (ARCH_ALPHA | ARCH_CRIS | ARCH_SPARC64)) {
+        return 13;
+    }
+    return 12;
+}
+
 static bool machine_check_ram_size(MachineState *ms, Error **errp)
 {
     MachineClass *mc = MACHINE_GET_CLASS(ms);
@@ -349,7 +384,7 @@ static bool machine_check_ram_size(MachineState *ms, Error **errp)
         bool ok = false;
 
         for (const uint64_t *s = mc->valid_ram_sizes; *s; s++) {
-            char *str = size_to_str(*s);
+            char *str = size_to_exact_str(*s);
 
             ok |= *s == ms->ram_size;
             g_string_append_printf(valid, "%s%s", valid->len ? ", " : "",
@@ -357,7 +392,7 @@ static bool machine_check_ram_size(MachineState *ms, Error **errp)
             g_free(str);
         }
         if (!ok) {
-            char *have = size_to_str(ms->ram_size);
+            char *have = size_to_exact_str(ms->ram_size);
 
             error_setg(errp, "Invalid RAM size %s for machine '%s'; valid "
                        "sizes: %s", have, mc->name, valid->str);
@@ -367,8 +402,8 @@ static bool machine_check_ram_size(MachineState *ms, Error **errp)
         return ok;
     }
     if (mc->max_ram_size && ms->ram_size > mc->max_ram_size) {
-        char *have = size_to_str(ms->ram_size);
-        char *max = size_to_str(mc->max_ram_size);
+        char *have = size_to_exact_str(ms->ram_size);
+        char *max = size_to_exact_str(mc->max_ram_size);
 
         error_setg(errp, "Invalid RAM size %s for machine '%s': at most %s "
                    "is supported", have, mc->name, max);
@@ -406,8 +441,12 @@ bool machine_run_board_init(MachineState *ms, const char *mem_path,
         }
         backend = MEMORY_BACKEND(obj);
         if (!ms->have_custom_ram_size) {
+            /*
+             * As in QEMU, only ram_size follows the backend: maxram_size
+             * keeps what -m (or the default) said, and boards that check
+             * it (virt) refuse a backend larger than that without -m.
+             */
             ms->ram_size = backend->size;
-            ms->maxram_size = MAX(ms->maxram_size, ms->ram_size);
         } else if (backend->size != ms->ram_size) {
             error_setg(errp, "Machine memory size does not match the size "
                        "of the memory backend");
@@ -426,9 +465,6 @@ bool machine_run_board_init(MachineState *ms, const char *mem_path,
     }
     if (!machine_check_ram_size(ms, errp)) {
         return false;
-    }
-    if (ms->maxram_size < ms->ram_size) {
-        ms->maxram_size = ms->ram_size;
     }
 
     if (backend) {

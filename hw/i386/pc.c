@@ -123,12 +123,12 @@ bool x86_acpi_blobs_init(X86MachineState *x86ms, uint64_t tables_used,
     for (int i = 0; i < X86_ACPI_BLOBS; i++) {
         MemoryRegion *mr = &x86ms->acpi_blob[i];
 
-        if (!memory_region_init_device_ram(mr, NULL, blobs[i].name,
-                                           blobs[i].max, errp)) {
+        if (!memory_region_init_resizeable_ram(mr, NULL, blobs[i].name,
+                                               blobs[i].used ? blobs[i].used
+                                                             : tables_used,
+                                               blobs[i].max, errp)) {
             return false;
         }
-        memory_region_get_ram_block(mr)->used_length =
-            blobs[i].used ? blobs[i].used : tables_used;
     }
     return true;
 }

@@ -157,7 +157,8 @@ void memory_region_init_alias(MemoryRegion *mr, Object *owner,
  * already mapped.  Main RAM only ever comes through this.
  */
 void memory_region_init_ram_from_block(MemoryRegion *mr, Object *owner,
-                                       const char *name, RAMBlock *block);
+                                       const char *name, uint64_t size,
+                                       RAMBlock *block);
 /*
  * Device memory that is not guest main RAM: firmware ROM, flash, video
  * RAM.  Allocates anonymous host memory and a RAM block named @name.
@@ -167,6 +168,14 @@ bool memory_region_init_rom(MemoryRegion *mr, Object *owner,
 bool memory_region_init_device_ram(MemoryRegion *mr, Object *owner,
                                    const char *name, uint64_t size,
                                    Error **errp);
+/*
+ * Device RAM whose used part can grow up to @max_size (QEMU's resizeable
+ * RAM, used for firmware tables): the region and block start at
+ * @used_size bytes used of @max_size reserved.
+ */
+bool memory_region_init_resizeable_ram(MemoryRegion *mr, Object *owner,
+                                       const char *name, uint64_t used_size,
+                                       uint64_t max_size, Error **errp);
 /*
  * Give an alias of a RAM region its own RAM block named @idstr: a window
  * onto the aliased block's host memory (no copy).  Used to keep the RAM

@@ -40,8 +40,9 @@ typedef struct RAMBlock {
     MemoryRegion *mr;
     uint8_t *host;
     ram_addr_t offset;          /* in the RAM address space */
-    uint64_t used_length;       /* in bytes */
-    uint64_t max_length;        /* in bytes */
+    uint64_t used_length;       /* in bytes, host-page rounded */
+    uint64_t max_length;        /* in bytes, host-page rounded */
+    uint64_t mapped_length;     /* in bytes, what the owner mapped */
     uint64_t page_size;         /* host page size backing it, in bytes */
     int fd;                     /* -1 for anonymous memory */
     uint64_t fd_offset;         /* in bytes */
@@ -67,6 +68,19 @@ RAMBlock *ram_block_add(MemoryRegion *mr, void *host, uint64_t size,
 /* Register a window [offset, offset + size) of @parent as its own block. */
 RAMBlock *ram_block_add_alias(MemoryRegion *mr, RAMBlock *parent,
                               uint64_t offset, uint64_t size);
+/*
+ * Set the used part of a block (at most max_length), rounded up to the
+ * host page as QEMU rounds it.
+ */
+void ram_block_set_used_length(RAMBlock *block, uint64_t used);
+
+/*
+ * Blocks start at offsets aligned to one bitmap word of target pages
+ * (64 << TARGET_PAGE_BITS), so the target's page size shapes the layout
+ * "info ramblock" shows.  Set before the first block is added.
+ */
+void ram_block_set_target_page_bits(unsigned bits);
+
 /* Unregister (does not unmap: the owner does). */
 void ram_block_remove(RAMBlock *block);
 

@@ -77,6 +77,8 @@ struct MachineClass {
      * use; NULL keeps -m as given.
      */
     uint64_t (*fixup_ram_size)(uint64_t size);
+    /* Arm: the smallest target page the board allows, in bits (0: 10). */
+    unsigned minimum_page_bits;
     bool numa_supported;        /* -numa accepted at all */
     bool numa_mem_supported;    /* legacy -numa node,mem= allowed */
     unsigned default_cpus;
@@ -137,6 +139,9 @@ bool machine_add_guest_devices(MachineState *ms, Error **errp);
 MemoryRegion *machine_consume_memdev(MachineState *ms,
                                      HostMemoryBackend *backend,
                                      Error **errp);
+
+/* TARGET_PAGE_BITS when @mc's board is built on the current target. */
+unsigned machine_target_page_bits(MachineClass *mc);
 
 /* The machine class named @name (or alias) available on @arch. */
 MachineClass *machine_find_class(const char *name, unsigned arch);

@@ -22,8 +22,9 @@ memvm's memory core prints it "rom".  QEMU without qtest wants firmware
 or a kernel for some boards (memvm, like QEMU under qtest, does not), so
 QEMU alone gets a stand-in file for those; no such file adds a RAM block.
 
-A few differences are known and come from code outside the board files;
-they are reported as TAP "# TODO" (expected failures) with the reason.
+A difference known to come from code outside the board files can be
+listed in KNOWN: its cases then report TAP "# TODO" (an expected failure)
+with the reason while they fail.
 
 Python 3 standard library only; prints TAP.
 """
@@ -87,10 +88,9 @@ BOARDS = [
 ]
 
 # Known differences caused outside the board files: machine -> reason.
-KNOWN = {
-    'niagara': 'RAM block offsets: softmmu/physmem.c aligns blocks to 64 '
-               '4-KiB pages, QEMU to 64 target pages (8 KiB on sparc64)',
-}
+# Their cases are reported as expected failures ("# TODO") while they
+# fail.  None at present.
+KNOWN = {}
 
 RAM_LINE = re.compile(r'^  [0-9a-f]{16}-[0-9a-f]{16} '
                       r'\(prio -?\d+, (nv-)?(ram|rom|romd|ramd)\): ')

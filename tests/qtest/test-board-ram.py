@@ -50,7 +50,7 @@ RAM_CASES = [
      ['-M', 'virt', '-m', '2G', '-numa', 'node,memdev=n0',
       '-numa', 'node,memdev=n1'], {}),
     ('arm', 'virt-4G', {'m0': 4 * GiB},
-     ['-M', 'virt,memory-backend=m0'], {'mach-virt.ram': 'm0'}),
+     ['-M', 'virt,memory-backend=m0', '-m', '4G'], {'mach-virt.ram': 'm0'}),
     ('riscv64', 'virt-numa2-memdev-2G', {'n0': GiB, 'n1': GiB},
      ['-M', 'virt', '-smp', '2', '-m', '2G', '-numa', 'node,memdev=n0',
       '-numa', 'node,memdev=n1'], {}),

@@ -147,21 +147,48 @@ def test_hugetlb():
 
 
 # --- QMP clients that misbehave ---------------------------------------------
-def raw_client(path):
-    """A socket that has read its greeting (the server is ours now)."""
-    deadline = time.monotonic() + 30
-    while True:
-        s = socket.socket(socket.AF_UNIX)
-        s.settimeout(30)
-        try:
-            s.connect(path)
-            if s.makefile('rb').readline():
-                return s
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-        s.close()
-        time.sleep(0.05)
+class RawClient:
+    """A bare socket client that has read its greeting."""
+
+    def __init__(self, path):
+        # The server serves one client at a time and may not yet have seen
+        # the previous one leave: until then a new one gets no greeting.
+        deadline = time.monotonic() + 30
+        while True:
+            self.sock = socket.socket(socket.AF_UNIX)
+            self.sock.settimeout(30)
+            self.buf = b''
+            try:
+                self.sock.connect(path)
+                if self.readline():
+                    return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+            self.sock.close()
+            time.sleep(0.05)
+
+    def readline(self):
+        """The next line with its CR LF, or b'' at end of stream."""
+        while b'\n' not in self.buf:
+            chunk = self.sock.recv(1 << 16)
+            if not chunk:
+                return b''
+            self.buf += chunk
+        line, self.buf = self.buf.split(b'\n', 1)
+        return line + b'\n'
+
+    def reply_with_id(self, tag):
+        """Lines up to and including the reply that carries id @tag."""
+        lines = []
+        while True:
+            line = self.readline()
+            lines.append(line)
+            if not line or b'"id": "%s"' % tag.encode() in line:
+                return lines
+
+    def close(self):
+        self.sock.close()
 
 
 def served(vm, desc):
@@ -177,65 +204,73 @@ def served(vm, desc):
 
 def test_qmp_clients():
     with VM(['-M', 'none', '-accel', 'qtest']) as vm:
+        # Each part uses clients of its own; vm.qmp comes back for quit.
         vm.qmp.close()
-
-        s = raw_client(vm.qmp_path)
-        rnd = random.Random(6)
-        s.sendall(bytes(rnd.randrange(256) for _ in range(64 << 10)))
-        s.close()
-        served(vm, 'after 64 KiB of random bytes the next client is served')
-
-        s = raw_client(vm.qmp_path)
-        s.sendall(b'{"execute": "qmp_capabilities"}\n'
-                  b'\x00\xff\xfe}}]]{{[[::,,"\\u\n'
-                  b'{"execute": "query-status", "id": "after"}\n')
-        f = s.makefile('rb')
-        replies = [f.readline() for _ in range(3)]
-        t.ok(replies[0] == b'{"return": {}}\r\n' and
-             b'"error"' in replies[1] and b'"id": "after"' in replies[-1],
-             'garbage between commands: errors, then the command is served',
-             replies)
-        s.close()
-
-        s = raw_client(vm.qmp_path)
-        line = (b'{"execute": "qmp_capabilities", "id": "' +
-                b'i' * (1 << 20) + b'"}\n')
-        # In many small writes, as a slow client would send it.
-        for i in range(0, len(line), 4096):
-            s.sendall(line[i:i + 4096])
-        f = s.makefile('rb')
-        rsp = f.readline()
-        t.ok(rsp.startswith(b'{"return": {}, "id": "iii') and
-             len(rsp) > (1 << 20),
-             'a 1 MiB command line is answered (its id echoed)',
-             rsp[:100])
-        s.close()
-        served(vm, 'after a 1 MiB line the next client is served')
-
-        s = raw_client(vm.qmp_path)
-        s.sendall(b'{"execute": "qmp_capabilities"}\n'
-                  b'{"execute": "object-add", "arguments": '
-                  b'{"qom-type": "memory-backend-ram", "id": "half"')
-        s.close()
-        served(vm, 'after a client left mid-command the next is served')
-        q = vm.new_qmp()
-        t.eq([m['id'] for m in q.command('query-memdev')], [],
-             '... and the half-sent object-add did not run')
-        q.close()
-
-        # Leave with replies unread and an abortive close (RST), while
-        # the server may still be writing.
-        s = raw_client(vm.qmp_path)
-        s.sendall(b'{"execute": "qmp_capabilities"}\n' +
-                  b'{"execute": "qom-list-types"}\n' * 200)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                     b'\x01\x00\x00\x00\x00\x00\x00\x00')
-        s.close()
-        served(vm, 'after a reset connection with unread replies the next '
-               'client is served')
-        vm.qmp = vm.new_qmp()
+        try:
+            qmp_clients(vm)
+        finally:
+            if vm.proc.poll() is None:
+                vm.qmp = vm.new_qmp()
         t.eq(vm.shutdown(), 0, 'memvm quits cleanly after all that' +
              (' (no leaks)' if SANITIZED else ''))
+
+
+def qmp_clients(vm):
+    c = RawClient(vm.qmp_path)
+    rnd = random.Random(6)
+    c.sock.sendall(bytes(rnd.randrange(256) for _ in range(64 << 10)))
+    c.close()
+    served(vm, 'after 64 KiB of random bytes the next client is served')
+
+    # The brackets left open would swallow the next command, but 0xFF
+    # (never in UTF-8) makes the lexer start afresh, as QEMU's does.
+    c = RawClient(vm.qmp_path)
+    c.sock.sendall(b'{"execute": "qmp_capabilities"}\n'
+                   b'\x00\x01 }}]] {{[[::,,"\\u\n\xff'
+                   b'{"execute": "query-status", "id": "after"}\n')
+    lines = c.reply_with_id('after')
+    t.ok(lines[0] == b'{"return": {}}\r\n' and len(lines) > 2 and
+         all(b'"error"' in line for line in lines[1:-1]) and
+         b'"running"' in lines[-1],
+         'garbage between commands: errors, then the command is served',
+         lines)
+    c.close()
+
+    c = RawClient(vm.qmp_path)
+    line = (b'{"execute": "qmp_capabilities", "id": "' +
+            b'i' * (1 << 20) + b'"}\n')
+    # In many small writes, as a slow client would send it.
+    for i in range(0, len(line), 4096):
+        c.sock.sendall(line[i:i + 4096])
+    rsp = c.readline()
+    t.ok(rsp.startswith(b'{"return": {}, "id": "iii') and
+         len(rsp) > (1 << 20),
+         'a 1 MiB command line is answered (its id echoed)',
+         rsp[:100])
+    c.close()
+    served(vm, 'after a 1 MiB line the next client is served')
+
+    c = RawClient(vm.qmp_path)
+    c.sock.sendall(b'{"execute": "qmp_capabilities"}\n'
+                   b'{"execute": "object-add", "arguments": '
+                   b'{"qom-type": "memory-backend-ram", "id": "half"')
+    c.close()
+    served(vm, 'after a client left mid-command the next is served')
+    q = vm.new_qmp()
+    t.eq([m['id'] for m in q.command('query-memdev')], [],
+         '... and the half-sent object-add did not run')
+    q.close()
+
+    # Leave with replies unread and an abortive close (RST), while
+    # the server may still be writing.
+    c = RawClient(vm.qmp_path)
+    c.sock.sendall(b'{"execute": "qmp_capabilities"}\n' +
+                   b'{"execute": "qom-list-types"}\n' * 200)
+    c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                      b'\x01\x00\x00\x00\x00\x00\x00\x00')
+    c.close()
+    served(vm, 'after a reset connection with unread replies the next '
+           'client is served')
 
 
 # --- object-add/object-del cycles ------------------------------------------

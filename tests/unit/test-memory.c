@@ -29,7 +29,7 @@ static void init_ram(MemoryRegion *mr, const char *name, size_t size)
 {
     RAMBlock *b = ram_block_add(mr, backing, size, 4096, -1, 0, 0);
 
-    memory_region_init_ram_from_block(mr, NULL, name, b);
+    memory_region_init_ram_from_block(mr, NULL, name, size, b);
 }
 
 static void test_priority_and_alias(void)
@@ -44,7 +44,8 @@ static void test_priority_and_alias(void)
     memory_region_init_alias(&lo, NULL, "lo", &ram, 0, 0x8000);
     memory_region_init_alias(&hi, NULL, "hi", &ram, 0x8000, 0x8000);
     romblock = ram_block_add(&rom, rombuf, 0x1000, 4096, -1, 0, 0);
-    memory_region_init_ram_from_block(&rom, NULL, "rom", romblock);
+    memory_region_init_ram_from_block(&rom, NULL, "rom", 0x1000,
+                                      romblock);
     memory_region_set_readonly(&rom, true);
     memory_region_add_subregion(&root, 0, &lo);
     memory_region_add_subregion(&root, 0x40000, &hi);
