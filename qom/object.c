@@ -1300,27 +1300,36 @@ static TypedAccessors *accessors_new(void *get, void *set)
 
 #define ACC(prop) ((TypedAccessors *)(prop)->opaque)
 
-static bool str_get(Object *obj, ObjectProperty *prop, PropValue *out,
-                    Error **errp)
-{
-    char *(*get)(Object *, Error **) = ACC(prop)->get;
-    Error *err = NULL;
-
-    out->s = get(obj, &err);
-    if (err) {
-        error_propagate(errp, err);
-        return false;
+/*
+ * The typed forms keep the caller's native accessors in prop->opaque; these
+ * generate the PropValue adapters around them, one pair per value field.
+ */
+#define DEFINE_TYPED_ACCESSORS(kind, ctype, setter_ctype, field) \
+    static bool kind##_get(Object *obj, ObjectProperty *prop, \
+                           PropValue *out, Error **errp) \
+    { \
+        ctype (*get)(Object *, Error **) = ACC(prop)->get; \
+        Error *err = NULL; \
+        \
+        out->field = get(obj, &err); \
+        if (err) { \
+            error_propagate(errp, err); \
+            return false; \
+        } \
+        return true; \
+    } \
+    static bool kind##_set(Object *obj, ObjectProperty *prop, \
+                           const PropValue *in, Error **errp) \
+    { \
+        bool (*set)(Object *, setter_ctype, Error **) = ACC(prop)->set; \
+        \
+        return set(obj, in->field, errp); \
     }
-    return true;
-}
 
-static bool str_set(Object *obj, ObjectProperty *prop, const PropValue *in,
-                    Error **errp)
-{
-    bool (*set)(Object *, const char *, Error **) = ACC(prop)->set;
-
-    return set(obj, in->s, errp);
-}
+DEFINE_TYPED_ACCESSORS(str, char *, const char *, s)
+DEFINE_TYPED_ACCESSORS(bool, bool, bool, b)
+DEFINE_TYPED_ACCESSORS(uint, uint64_t, uint64_t, u)
+DEFINE_TYPED_ACCESSORS(uint_list, GArray *, GArray *, list)
 
 ObjectProperty *object_class_property_add_str(
     ObjectClass *oc, const char *name,
@@ -1333,28 +1342,6 @@ ObjectProperty *object_class_property_add_str(
                                      accessors_new(get, set));
 }
 
-static bool bool_get(Object *obj, ObjectProperty *prop, PropValue *out,
-                     Error **errp)
-{
-    bool (*get)(Object *, Error **) = ACC(prop)->get;
-    Error *err = NULL;
-
-    out->b = get(obj, &err);
-    if (err) {
-        error_propagate(errp, err);
-        return false;
-    }
-    return true;
-}
-
-static bool bool_set(Object *obj, ObjectProperty *prop, const PropValue *in,
-                     Error **errp)
-{
-    bool (*set)(Object *, bool, Error **) = ACC(prop)->set;
-
-    return set(obj, in->b, errp);
-}
-
 ObjectProperty *object_class_property_add_bool(
     ObjectClass *oc, const char *name,
     bool (*get)(Object *obj, Error **errp),
@@ -1364,28 +1351,6 @@ ObjectProperty *object_class_property_add_bool(
                                      get ? bool_get : NULL,
                                      set ? bool_set : NULL,
                                      accessors_new(get, set));
-}
-
-static bool uint_get(Object *obj, ObjectProperty *prop, PropValue *out,
-                     Error **errp)
-{
-    uint64_t (*get)(Object *, Error **) = ACC(prop)->get;
-    Error *err = NULL;
-
-    out->u = get(obj, &err);
-    if (err) {
-        error_propagate(errp, err);
-        return false;
-    }
-    return true;
-}
-
-static bool uint_set(Object *obj, ObjectProperty *prop, const PropValue *in,
-                     Error **errp)
-{
-    bool (*set)(Object *, uint64_t, Error **) = ACC(prop)->set;
-
-    return set(obj, in->u, errp);
 }
 
 ObjectProperty *object_class_property_add_uint(
@@ -1458,28 +1423,6 @@ ObjectProperty *object_class_property_add_enum(
                                      accessors_new(get, set));
     prop->enum_table = table;
     return prop;
-}
-
-static bool uint_list_get(Object *obj, ObjectProperty *prop, PropValue *out,
-                          Error **errp)
-{
-    GArray *(*get)(Object *, Error **) = ACC(prop)->get;
-    Error *err = NULL;
-
-    out->list = get(obj, &err);
-    if (err) {
-        error_propagate(errp, err);
-        return false;
-    }
-    return true;
-}
-
-static bool uint_list_set(Object *obj, ObjectProperty *prop,
-                          const PropValue *in, Error **errp)
-{
-    bool (*set)(Object *, GArray *, Error **) = ACC(prop)->set;
-
-    return set(obj, in->list, errp);
 }
 
 ObjectProperty *object_class_property_add_uint_list(

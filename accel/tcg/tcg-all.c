@@ -496,6 +496,12 @@ static void tcg_cpu_reset(void *opaque)
     Error *err = NULL;
 
     tcg_cpu_pause(cpu);
+    /*
+     * The loader has just copied the images back from the host side,
+     * which unicorn does not see: drop code translated from what the
+     * guest may have changed there.
+     */
+    uc_ctl_flush_tlb(cpu->uc);
     if (!tcg_cpu_boot_state(s, &err)) {
         error_report_err(err);
     }

@@ -3,6 +3,7 @@
  * placement of kernel, initrd, device tree and x86 boot table (see
  * include/hw/loader.h and docs/boot.md).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -200,20 +201,63 @@ bool rom_add_blob(const char *name, const void *data, size_t len,
 
 /* --- ELF and raw images ------------------------------------------------- */
 
+/* All of @filename; errors name the file and give the system's reason. */
+static bool read_whole_file(const char *filename, char **contents,
+                            size_t *size, Error **errp)
+{
+    GError *gerr = NULL;
+    gsize len;
+
+    if (!g_file_get_contents(filename, contents, &len, &gerr)) {
+        /* GLib's own message quotes the name again; errno's text is enough. */
+        int err = gerr->domain == G_FILE_ERROR &&
+                  gerr->code == G_FILE_ERROR_NOENT ? ENOENT :
+                  gerr->domain == G_FILE_ERROR &&
+                  gerr->code == G_FILE_ERROR_ACCES ? EACCES : 0;
+
+        if (err) {
+            error_setg_errno(errp, err, "%s", filename);
+        } else {
+            error_setg(errp, "%s: %s", filename, gerr->message);
+        }
+        g_error_free(gerr);
+        return false;
+    }
+    *size = len;
+    return true;
+}
+
+static const char *elf_machine_name(unsigned machine)
+{
+    switch (machine) {
+    case EM_386:
+        return "i386";
+    case EM_X86_64:
+        return "x86_64";
+    case EM_AARCH64:
+        return "aarch64";
+    case EM_ARM:
+        return "arm";
+    case EM_RISCV:
+        return "riscv";
+    case EM_S390:
+        return "s390x";
+    default:
+        return "another architecture";
+    }
+}
+
 int load_elf(const char *filename, unsigned elf_machine, uint64_t *entry,
              uint64_t *low, uint64_t *high, Error **errp)
 {
     g_autofree char *contents = NULL;
-    gsize size;
-    GError *gerr = NULL;
+    size_t size;
     Elf *elf;
     GElf_Ehdr ehdr;
     size_t phnum;
     int ret = -1;
 
-    if (!g_file_get_contents(filename, &contents, &size, &gerr)) {
-        error_setg(errp, "%s", gerr->message);
-        g_error_free(gerr);
+    if (!read_whole_file(filename, &contents, &size, errp)) {
         return -1;
     }
     if (elf_version(EV_CURRENT) == EV_NONE) {
@@ -234,8 +278,9 @@ int load_elf(const char *filename, unsigned elf_machine, uint64_t *entry,
         goto out;
     }
     if (ehdr.e_machine != elf_machine) {
-        error_setg(errp, "%s: ELF machine %u, but this target needs %u",
-                   filename, ehdr.e_machine, elf_machine);
+        error_setg(errp, "%s: ELF file for %s (machine %u), not %s",
+                   filename, elf_machine_name(ehdr.e_machine),
+                   ehdr.e_machine, elf_machine_name(elf_machine));
         goto out;
     }
     *low = UINT64_MAX;
@@ -262,7 +307,7 @@ int load_elf(const char *filename, unsigned elf_machine, uint64_t *entry,
         /* The part beyond the file (.bss) is zero, as a loader makes it. */
         seg = g_malloc0(ph.p_memsz);
         memcpy(seg, contents + ph.p_offset, ph.p_filesz);
-        what = g_strdup_printf("-kernel %s segment %zu", filename, i);
+        what = g_strdup_printf("%s segment %zu", filename, i);
         if (!rom_add_blob(what, seg, ph.p_memsz, ph.p_paddr, errp)) {
             goto out;
         }
@@ -284,12 +329,9 @@ int64_t load_image_targphys(const char *filename, hwaddr addr,
                             uint64_t max_size, Error **errp)
 {
     g_autofree char *contents = NULL;
-    gsize size;
-    GError *gerr = NULL;
+    size_t size;
 
-    if (!g_file_get_contents(filename, &contents, &size, &gerr)) {
-        error_setg(errp, "%s", gerr->message);
-        g_error_free(gerr);
+    if (!read_whole_file(filename, &contents, &size, errp)) {
         return -1;
     }
     if (size > max_size) {
@@ -380,12 +422,10 @@ static bool guest_fdt(MachineState *ms, GuestBootInfo *boot, void **out,
 
     *out = NULL;
     if (ms->dtb) {
-        gsize len;
-        GError *gerr = NULL;
+        size_t len;
 
-        if (!g_file_get_contents(ms->dtb, &file, &len, &gerr)) {
-            error_setg(errp, "-dtb %s: %s", ms->dtb, gerr->message);
-            g_error_free(gerr);
+        if (!read_whole_file(ms->dtb, &file, &len, errp)) {
+            error_prepend(errp, "-dtb ");
             return false;
         }
         if (len < sizeof(struct fdt_header) || fdt_check_header(file) ||
@@ -453,7 +493,7 @@ static bool load_initrd(MachineState *ms, hwaddr start, uint64_t limit,
     size = load_image_targphys(ms->initrd_filename, start,
                                limit > start ? limit - start : 0, errp);
     if (size < 0) {
-        error_prepend(errp, "-initrd: ");
+        error_prepend(errp, "-initrd ");
         return false;
     }
     boot->initrd_start = start;
@@ -485,18 +525,18 @@ static bool ram_base(MachineState *ms, hwaddr *base, Error **errp)
 static bool load_aarch64(MachineState *ms, GuestBootInfo *boot, Error **errp)
 {
     g_autofree void *fdt = NULL;
-    hwaddr base;
+    hwaddr base, initrd_at, dtb;
     uint64_t entry, low, high;
-    hwaddr dtb = 0;
     int elf;
 
     if (!ram_base(ms, &base, errp)) {
         return false;
     }
+    initrd_at = base + MIN(ms->ram_size / 2, 128 * MiB);
     elf = load_elf(ms->kernel_filename, EM_AARCH64, &entry, &low, &high,
                    errp);
     if (elf < 0) {
-        error_prepend(errp, "-kernel: ");
+        error_prepend(errp, "-kernel ");
         return false;
     }
     if (elf) {
@@ -506,13 +546,11 @@ static bool load_aarch64(MachineState *ms, GuestBootInfo *boot, Error **errp)
         boot->image_high = high;
     } else {
         g_autofree char *img = NULL;
-        gsize len;
+        size_t len;
         uint64_t offset = ARM64_DEFAULT_LOAD_OFFSET;
-        uint64_t initrd_at = base + MIN(ms->ram_size / 2, 128 * MiB);
 
-        if (!g_file_get_contents(ms->kernel_filename, &img, &len, NULL)) {
-            error_setg(errp, "-kernel %s: cannot read it",
-                       ms->kernel_filename);
+        if (!read_whole_file(ms->kernel_filename, &img, &len, errp)) {
+            error_prepend(errp, "-kernel ");
             return false;
         }
         if (len > ARM64_MAGIC_OFFSET + 4 &&
@@ -534,13 +572,13 @@ static bool load_aarch64(MachineState *ms, GuestBootInfo *boot, Error **errp)
         boot->image_high = boot->entry + len;
         if (!rom_add_blob(ms->kernel_filename, img, len, boot->entry,
                           errp)) {
-            error_prepend(errp, "-kernel: ");
+            error_prepend(errp, "-kernel ");
             return false;
         }
-        if (!load_initrd(ms, initrd_at, base + ms->ram_size, boot, errp)) {
-            return false;
-        }
-        dtb = align_up(initrd_at + boot->initrd_size, 2 * MiB);
+    }
+    /* QEMU loads an initrd only with a raw image; memvm with both. */
+    if (!load_initrd(ms, initrd_at, base + ms->ram_size, boot, errp)) {
+        return false;
     }
     if (!guest_fdt(ms, boot, &fdt, errp)) {
         return false;
@@ -548,18 +586,19 @@ static bool load_aarch64(MachineState *ms, GuestBootInfo *boot, Error **errp)
     if (!fdt) {
         return true;
     }
+    /* Raw images: after the initrd (or where it would be). */
+    dtb = align_up(initrd_at + boot->initrd_size, 2 * MiB);
     if (elf) {
-        /* Room below the image at the start of RAM? */
-        if (low > base || high <= base) {
-            dtb = base;
-            if (low > base && fdt_totalsize(fdt) > low - base) {
-                dtb = 0;
-            }
-        }
-        if (!dtb) {
-            /* QEMU would leave the DTB out; memvm puts it after. */
-            dtb = align_up(high, 2 * MiB);
-        }
+        bool room_below = (low > base && fdt_totalsize(fdt) <= low - base) ||
+                          high <= base;
+
+        /*
+         * The start of RAM when the image leaves room there; QEMU would
+         * leave the DTB out otherwise, memvm puts it after everything.
+         */
+        dtb = room_below ? base
+                         : align_up(MAX(high, initrd_at + boot->initrd_size),
+                                    2 * MiB);
     }
     return load_fdt_at(fdt, dtb, boot, errp);
 }
@@ -584,7 +623,7 @@ static bool load_riscv64(MachineState *ms, GuestBootInfo *boot, Error **errp)
     elf = load_elf(ms->kernel_filename, EM_RISCV, &entry, &low, &high,
                    errp);
     if (elf < 0) {
-        error_prepend(errp, "-kernel: ");
+        error_prepend(errp, "-kernel ");
         return false;
     }
     if (elf) {
@@ -597,7 +636,7 @@ static bool load_riscv64(MachineState *ms, GuestBootInfo *boot, Error **errp)
                                            ms->ram_size, errp);
 
         if (size < 0) {
-            error_prepend(errp, "-kernel: ");
+            error_prepend(errp, "-kernel ");
             return false;
         }
         boot->entry = base;
@@ -642,7 +681,7 @@ static bool load_x86_64(MachineState *ms, GuestBootInfo *boot, Error **errp)
     elf = load_elf(ms->kernel_filename, EM_X86_64, &entry, &low, &high,
                    errp);
     if (elf < 0) {
-        error_prepend(errp, "-kernel: ");
+        error_prepend(errp, "-kernel ");
         return false;
     }
     if (elf) {
@@ -656,7 +695,7 @@ static bool load_x86_64(MachineState *ms, GuestBootInfo *boot, Error **errp)
                                            errp);
 
         if (size < 0) {
-            error_prepend(errp, "-kernel: ");
+            error_prepend(errp, "-kernel ");
             return false;
         }
         boot->entry = X86_RAW_LOAD_ADDR;

@@ -224,7 +224,8 @@ static bool fdt_matches_ram(void *fdt, GPtrArray *lines)
         reg = fdt_getprop(fdt, off, "reg", &len);
         g_assert_cmpint(len, ==, 16);
         for (int i = 0; i < 2; i++) {
-            uint64_t v = fdt64_to_cpu(reg[i]);
+            /* Properties are only 4-byte aligned in the blob. */
+            uint64_t v = fdt64_ld(&reg[i]);
 
             g_array_append_val(got, v);
         }
@@ -363,21 +364,21 @@ static void run_case(const RefCase *rc)
 
     if (!rc->started) {
         /* QEMU's line is "prog: [-option arg: ]message". */
-        g_auto(GStrv) lines = g_strsplit(rc->stderr_text, "\n", -1);
-        const char *want = lines[0];
+        char *want = g_strndup(rc->stderr_text,
+                               strcspn(rc->stderr_text, "\n"));
+        bool same = err && g_str_has_suffix(want, error_get_pretty(err));
 
         if (!err) {
             g_printerr("QEMU refused to start (%s) but memvm built the "
                        "machine\n", want);
-            exit(1);
-        }
-        if (!g_str_has_suffix(want, error_get_pretty(err))) {
+        } else if (!same) {
             g_printerr("error differs:\n  QEMU:  %s\n  memvm: %s\n", want,
                        error_get_pretty(err));
-            exit(1);
         }
+        /* exit() runs no g_auto cleanup: free by hand for LeakSanitizer. */
+        g_free(want);
         error_free(err);
-        exit(0);
+        exit(same ? 0 : 1);
     }
     if (err) {
         g_printerr("memvm refused: %s\n", error_get_pretty(err));
