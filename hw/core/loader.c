@@ -743,8 +743,13 @@ bool machine_load_guest(MachineState *ms, Error **errp)
     bool ok;
 
     if (!ms->kernel_filename) {
+        /* QEMU's wording. */
+        if (ms->kernel_cmdline && *ms->kernel_cmdline) {
+            error_setg(errp, "-append only allowed with -kernel option");
+            return false;
+        }
         if (ms->initrd_filename) {
-            error_setg(errp, "-initrd: only allowed with -kernel");
+            error_setg(errp, "-initrd only allowed with -kernel option");
             return false;
         }
         return true;

@@ -408,3 +408,36 @@ class VM:
             self.shutdown()
         self.cleanup()
         return False
+
+
+class QTestProcess:
+    """memvm driven only by -qtest stdio (no QMP): for tests that need
+    nothing but the qtest protocol and the exit status.  cmd(line) returns
+    the reply line; close() ends the input, which ends memvm."""
+
+    def __init__(self, args, arch='x86_64'):
+        self.proc = subprocess.Popen(
+            [binary(arch), '-qtest', 'stdio', '-display', 'none',
+             '-nodefaults'] + list(args),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE)
+        self.stderr = ''
+
+    def cmd(self, line):
+        self.proc.stdin.write((line + '\n').encode())
+        self.proc.stdin.flush()
+        return self.proc.stdout.readline().decode().rstrip('\n')
+
+    def close(self, timeout=30):
+        """Close stdin and wait; returns the exit status (None on hang)."""
+        self.proc.stdin.close()
+        try:
+            status = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            status = None
+        self.stderr = self.proc.stderr.read().decode('utf-8', 'replace')
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        return status

@@ -336,6 +336,49 @@ def test_qtest_accel(t):
          'readl: %s (want 0x%08x), status %s' % (got, first, status))
 
 
+# (arch, arguments, exact stderr) for -kernel and friends used wrongly.
+LOAD_ERRORS = [
+    ('aarch64', ['-M', 'virt', '-kernel', '/nonexistent'],
+     'memvm-system-aarch64: -kernel /nonexistent: No such file or '
+     'directory\n'),
+    ('aarch64', ['-M', 'virt', '-kernel', image('x86_64-ram.elf')],
+     'memvm-system-aarch64: -kernel %s: ELF file for x86_64 (machine 62), '
+     'not aarch64\n' % image('x86_64-ram.elf')),
+    ('riscv64', ['-M', 'virt', '-kernel', image('riscv64-ram.elf'),
+                 '-initrd', '/nonexistent'],
+     'memvm-system-riscv64: -initrd /nonexistent: No such file or '
+     'directory\n'),
+    ('aarch64', ['-M', 'virt', '-kernel', image('aarch64-ram.elf'),
+                 '-dtb', '/dev/null'],
+     'memvm-system-aarch64: -dtb /dev/null: not a device tree blob\n'),
+    ('x86_64', ['-M', 'pc', '-kernel', image('x86_64-ram.elf'), '-dtb',
+                '/dev/null'],
+     "memvm-system-x86_64: -dtb: machine 'pc-i440fx-7.2' does not use a "
+     "device tree\n"),
+    ('aarch64', ['-M', 'virt', '-append', 'console=ttyAMA0'],
+     'memvm-system-aarch64: -append only allowed with -kernel option\n'),
+    ('x86_64', ['-M', 'pc', '-initrd', '/etc/hostname'],
+     'memvm-system-x86_64: -initrd only allowed with -kernel option\n'),
+]
+
+
+def test_load_errors(t):
+    for arch, args, want in LOAD_ERRORS:
+        desc = '%s %s: error %r' % (arch, ' '.join(
+            os.path.basename(a) for a in args), want.split(': ', 1)[1].strip())
+        needed = [a for a in args if a.startswith(GUEST_DIR)]
+        if not os.path.exists(binary(arch)) or \
+                not all(os.path.exists(a) for a in needed):
+            t.skip(desc, 'memvm-system-%s or a guest image not built' % arch)
+            continue
+        p = subprocess.run([binary(arch), '-display', 'none'] + args,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=30)
+        err = p.stderr.decode('utf-8', 'replace')
+        t.ok(p.returncode == 1 and err == want, desc,
+             'status %d, stderr %r\nwant %r' % (p.returncode, err, want))
+
+
 def main():
     t = Tap()
     for case in CASES:
@@ -346,6 +389,7 @@ def main():
     test_prelaunch_cont(t)
     test_stop_cont_quit(t)
     test_qtest_accel(t)
+    test_load_errors(t)
     t.done()
 
 

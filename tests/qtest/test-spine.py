@@ -5,7 +5,7 @@ of the machine/backend rules."""
 import os
 import tempfile
 
-from spine_harness import Tap, QTest, run
+from memvm import Tap, QTestProcess as QTest, run
 
 t = Tap()
 
