@@ -113,6 +113,14 @@ def host_memset(size, tmp):
     return float(values['first-touch']), float(values['touched'])
 
 
+def describe(size, seconds, memset_seconds):
+    if not seconds:
+        return 'failed'
+    return ('%.2f s, %.3f GB/s, %.1f ns per 8-byte store, %.4fx memset'
+            % (seconds, rate(size, seconds), seconds / (size / 8) * 1e9,
+               rate(size, seconds) / rate(size, memset_seconds)))
+
+
 def rate(size, seconds):
     return size / seconds / 1e9 if seconds and seconds > 0 else float('nan')
 
@@ -135,12 +143,9 @@ def main():
               'again once touched: %.3f s (%.2f GB/s)'
               % (human(size), first, rate(size, first), touched,
                  rate(size, touched)))
-        print('ratios are guest GB/s / host first-touch memset GB/s '
-              '(both include first touch)')
+        print('ratios: guest GB/s over host first-touch memset GB/s (both '
+              'include first touch); memvm/QEMU is memvm GB/s over QEMU GB/s')
         print()
-        print('%-8s %-5s | %-30s | %-30s | %s' % (
-            'arch', 'board', 'memvm (accel tcg, unicorn)',
-            'QEMU TCG', 'memvm/QEMU'))
         for arch in args.arch.split(','):
             board, qemu = ARCHES[arch]
             images = {v: os.path.join(guest_dir, '%s-%s.elf' % (arch, v))
@@ -148,32 +153,27 @@ def main():
             memvm = os.path.join(args.build, 'memvm-system-' + arch)
             if not all(os.path.exists(p) for p in
                        list(images.values()) + [memvm]):
-                print('%-8s %-5s | not built' % (arch, board))
+                print('%s %s: not built' % (arch, board))
                 continue
-            m_store, m_fill, m_empty = store_seconds(
-                [memvm, '-M', board], size, images, tmp, args.reps)
-            m_text = ('%.2f s, %.3f GB/s, %.4fx memset'
-                      % (m_store, rate(size, m_store),
-                         rate(size, m_store) / rate(size, first))
-                      if m_store else 'failed')
-            q_text = 'not installed'
-            ratio = ''
+            m_store, _, _ = store_seconds([memvm, '-M', board], size, images,
+                                          tmp, args.reps)
+            print('%s %s: memvm (tcg, unicorn): %s'
+                  % (arch, board, describe(size, m_store, first)))
             if qemu is None:
-                q_text = 'n/a (memvm boot protocol)'
-            elif shutil.which(qemu[0]):
-                version = qemu_version(qemu[0])
+                print('%s %s: QEMU: n/a (the guest uses memvm\'s boot '
+                      'protocol)' % (arch, board))
+            elif not shutil.which(qemu[0]):
+                print('%s %s: QEMU: %s not installed' % (arch, board,
+                                                         qemu[0]))
+            else:
                 q_store, _, _ = store_seconds(qemu, size, images, tmp,
                                               args.reps)
-                if q_store:
-                    q_text = ('%s: %.2f s, %.3f GB/s, %.4fx memset'
-                              % (version, q_store, rate(size, q_store),
-                                 rate(size, q_store) / rate(size, first)))
-                    if m_store:
-                        ratio = '%.3fx' % (q_store / m_store)
-                else:
-                    q_text = '%s: failed' % version
-            print('%-8s %-5s | %-30s | %-30s | %s' % (arch, board, m_text,
-                                                       q_text, ratio))
+                print('%s %s: QEMU %s TCG: %s'
+                      % (arch, board, qemu_version(qemu[0]),
+                         describe(size, q_store, first)))
+                if m_store and q_store:
+                    print('%s %s: memvm/QEMU: %.3fx'
+                          % (arch, board, q_store / m_store))
             sys.stdout.flush()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -286,16 +286,20 @@ void qtest_process_line(const char *line, GString *r)
         g_string_append_printf(r, "OK %s\n",
                                target_big_endian() ? "big" : "little");
     } else if (!strcmp(cmd, "clock_step") || !strcmp(cmd, "clock_set")) {
-        int64_t ns = 0;
+        bool set = !strcmp(cmd, "clock_set");
+        int64_t ns = 0, now = qtest_clock_ns;
 
-        if ((n >= 2 && !parse_i64(w[1], &ns)) ||
-            (n < 2 && !strcmp(cmd, "clock_set"))) {
+        if ((n >= 2 && !parse_i64(w[1], &ns)) || (n < 2 && set)) {
             g_string_append_printf(r, "FAIL invalid arguments to '%s'\n",
                                    cmd);
+        } else if (!set && __builtin_add_overflow(now, ns, &now)) {
+            /* Found by fuzzing: the sum was signed overflow. */
+            g_string_append_printf(r, "FAIL clock_step %" PRIi64 " from %"
+                                   PRIi64 " overflows the clock\n", ns,
+                                   qtest_clock_ns);
         } else {
             /* No timers are pending in memvm, so a bare step moves 0. */
-            qtest_clock_ns = !strcmp(cmd, "clock_set") ? ns
-                                                       : qtest_clock_ns + ns;
+            qtest_clock_ns = set ? ns : now;
             g_string_append_printf(r, "OK %" PRIi64 "\n", qtest_clock_ns);
         }
     } else {

@@ -45,6 +45,21 @@ __attribute__((weak)) Chardev *serial_hd(int i)
     return NULL;
 }
 
+/*
+ * The devices live as long as the process, like the machine.  Once exit
+ * has torn the address spaces down nothing else refers to them, so they
+ * are held here (LeakSanitizer would report them otherwise).
+ */
+static GPtrArray *guest_devices;
+
+static void keep_device(void *dev)
+{
+    if (!guest_devices) {
+        guest_devices = g_ptr_array_new();
+    }
+    g_ptr_array_add(guest_devices, dev);
+}
+
 /* Is anything already mapped at @addr of @as? */
 static bool addr_taken(AddressSpace *as, hwaddr addr)
 {
@@ -130,13 +145,13 @@ static bool x86_guest_devices(MachineState *ms, Error **errp)
 {
     for (int i = 0; i < MAX_SERIAL_PORTS; i++) {
         if (serial_hd(i) && !addr_taken(&address_space_io, isa_serial_io[i])) {
-            serial_io_create(get_system_io(), isa_serial_io[i],
-                             serial_hd(i));
+            keep_device(serial_io_create(get_system_io(), isa_serial_io[i],
+                                         serial_hd(i)));
         }
     }
     if (!addr_taken(&address_space_io, DEBUG_EXIT_IOBASE)) {
-        debugexit_create(get_system_io(), DEBUG_EXIT_IOBASE,
-                         DEBUG_EXIT_IOSIZE);
+        keep_device(debugexit_create(get_system_io(), DEBUG_EXIT_IOBASE,
+                                     DEBUG_EXIT_IOSIZE));
     }
     return true;
 }
@@ -156,7 +171,8 @@ static bool arm_virt_guest_devices(MachineState *ms, Error **errp)
     if (addr_taken(&address_space_memory, ARM_VIRT_UART_BASE) || !ms->fdt) {
         return true;
     }
-    pl011_create(get_system_memory(), ARM_VIRT_UART_BASE, serial_hd(0));
+    keep_device(pl011_create(get_system_memory(), ARM_VIRT_UART_BASE,
+                             serial_hd(0)));
     fdt = fdt_reopen(ms, errp);
     if (!fdt) {
         return false;
@@ -226,7 +242,8 @@ static bool riscv_virt_guest_devices(MachineState *ms, Error **errp)
         }
     }
     if (!addr_taken(&address_space_memory, SIFIVE_TEST_BASE)) {
-        sifive_test_create(get_system_memory(), SIFIVE_TEST_BASE);
+        keep_device(sifive_test_create(get_system_memory(),
+                                       SIFIVE_TEST_BASE));
         test = g_strdup_printf("test@%x", SIFIVE_TEST_BASE);
         off = fdt_add_device(fdt, soc, test, test_compat,
                              sizeof(test_compat), SIFIVE_TEST_BASE,
@@ -237,8 +254,8 @@ static bool riscv_virt_guest_devices(MachineState *ms, Error **errp)
         }
     }
     if (!addr_taken(&address_space_memory, RISCV_VIRT_UART_BASE)) {
-        serial_mm_create(get_system_memory(), RISCV_VIRT_UART_BASE, 0,
-                         serial_hd(0));
+        keep_device(serial_mm_create(get_system_memory(),
+                                     RISCV_VIRT_UART_BASE, 0, serial_hd(0)));
         uart = g_strdup_printf("/soc/serial@%x", RISCV_VIRT_UART_BASE);
         off = fdt_add_device(fdt, soc, uart + strlen("/soc/"), uart_compat,
                              sizeof(uart_compat), RISCV_VIRT_UART_BASE,
