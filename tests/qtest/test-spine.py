@@ -130,6 +130,20 @@ t.ok(rss_kb >= 256 * 1024, '-mem-prealloc applies to explicit backends',
      'VmRSS %d kB' % rss_kb)
 q.close()
 
+# A 1 GiB file backend, preallocated by two threads, is fully populated
+# while memvm runs.
+with tempfile.NamedTemporaryFile(dir='/dev/shm', prefix='memvm-1g-') as f:
+    q = QTest(['-M', 'none', '-object',
+               'memory-backend-file,id=m,size=1G,mem-path=%s,share=on,'
+               'prealloc=on,prealloc-threads=2' % f.name,
+               '-machine', 'memory-backend=m'])
+    t.eq(q.cmd('readb 0x3fffffff'), 'OK 0x0000000000000000',
+         'machine on a preallocated 1 GiB file backend runs')
+    st = os.stat(f.name)
+    t.eq((st.st_size, st.st_blocks * 512), (1 << 30, 1 << 30),
+         'the file is 1 GiB long and every block of it is allocated')
+    t.eq(q.close(), 0, 'clean exit')
+
 # Help output.
 status, out, err = run(['-object', 'memory-backend-ram,help'])
 t.ok(status == 0 and 'size=<int>' in out and 'prealloc-threads=<int>' in out

@@ -204,6 +204,106 @@ static void test_memfd(void)
     g_assert_true(user_creatable_del("m0", &error_abort));
 }
 
+static void test_file_properties(void)
+{
+    char path[] = "/dev/shm/memvm-test-XXXXXX";
+    int fd = mkstemp(path);
+    Object *obj;
+    HostMemoryBackend *b;
+    uint8_t *host, byte = 0;
+    Error *err = NULL;
+    char *s;
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(ftruncate(fd, 8 * 1024 * 1024), ==, 0);
+    g_assert_cmpint(pwrite(fd, "\x42", 1, 4 * 1024 * 1024), ==, 1);
+    /* offset: the backend starts 4 MiB into the file. */
+    obj = add_backend(TYPE_MEMORY_BACKEND_FILE, "f2", &error_abort,
+                      "size", "4M", "mem-path", path, "share", "on",
+                      "offset", "4M", "align", "2M", "readonly", "on",
+                      "discard-data", "off", "pmem", "off", NULL);
+    b = MEMORY_BACKEND(obj);
+    host = memory_region_get_ram_ptr(&b->mr);
+    g_assert_cmpuint(host[0], ==, 0x42);
+    /* align=2M: the mapping starts on a 2 MiB boundary. */
+    g_assert_cmpuint((uintptr_t)host % (2 * 1024 * 1024), ==, 0);
+    g_assert_true(b->mr.ram_block->flags & RAM_READONLY);
+    s = object_property_print(obj, "offset", &error_abort);
+    g_assert_cmpstr(s, ==, "4194304");
+    g_free(s);
+    g_assert_false(object_property_parse(obj, "readonly", "off", &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "cannot change property 'readonly' of "
+                    "memory-backend-file 'f2' after it is created");
+    error_free_or_abort(&err);
+    g_assert_true(user_creatable_del("f2", &error_abort));
+
+    /* discard-data: the file's pages go when the backend goes. */
+    obj = add_backend(TYPE_MEMORY_BACKEND_FILE, "f3", &error_abort,
+                      "size", "4M", "mem-path", path, "share", "on",
+                      "discard-data", "on", NULL);
+    host = memory_region_get_ram_ptr(
+        host_memory_backend_get_memory(MEMORY_BACKEND(obj)));
+    host[100] = 0x99;
+    g_assert_true(user_creatable_del("f3", &error_abort));
+    g_assert_cmpint(pread(fd, &byte, 1, 100), ==, 1);
+    g_assert_cmpuint(byte, ==, 0);
+
+    expect_error(TYPE_MEMORY_BACKEND_FILE,
+                 "'align' 3 is not a power of two",
+                 "size", "4M", "mem-path", path, "align", "3", NULL);
+    close(fd);
+    unlink(path);
+}
+
+static void test_prealloc_threads_and_names(void)
+{
+    Object *obj = add_backend(TYPE_MEMORY_BACKEND_RAM, "r4", &error_abort,
+                              "size", "8M", "prealloc", "on",
+                              "prealloc-threads", "2",
+                              "x-use-canonical-path-for-ramblock-id", "on",
+                              NULL);
+    HostMemoryBackend *b = MEMORY_BACKEND(obj);
+    char *name = host_memory_backend_get_name(b);
+
+    g_assert_cmpuint(b->prealloc_threads, ==, 2);
+    /* The pre-4.0 naming: RAM block and region by canonical path. */
+    g_assert_cmpstr(name, ==, "/objects/r4");
+    g_assert_cmpstr(memory_region_name(&b->mr), ==, "/objects/r4");
+    g_free(name);
+    g_assert_true(user_creatable_del("r4", &error_abort));
+    expect_error(TYPE_MEMORY_BACKEND_RAM,
+                 "property 'prealloc-threads' of memory-backend-ram doesn't "
+                 "take value '0'", "size", "1M", "prealloc-threads", "0",
+                 NULL);
+    expect_error(TYPE_MEMORY_BACKEND_RAM,
+                 "Parameter 'host-nodes' expects a uint64 value or range",
+                 "size", "1M", "host-nodes", "x", "policy", "bind", NULL);
+}
+
+static void test_memfd_properties(void)
+{
+    Object *obj = add_backend(TYPE_MEMORY_BACKEND_MEMFD, "m1", &error_abort,
+                              "size", "2M", "seal", "off", "share", "off",
+                              NULL);
+
+    g_assert_false(MEMORY_BACKEND(obj)->share);
+    g_assert_false(object_property_get_bool(obj, "seal", &error_abort));
+    g_assert_true(user_creatable_del("m1", &error_abort));
+    {
+        Error *err = NULL;
+
+        /* The sizes listed after it are the host's. */
+        g_assert_null(add_backend(TYPE_MEMORY_BACKEND_MEMFD, "m2", &err,
+                                  "size", "4M", "hugetlb", "on",
+                                  "hugetlbsize", "4M", NULL));
+        g_assert_true(g_str_has_prefix(error_get_pretty(err),
+                                       "hugetlbsize 4 MiB is not supported "
+                                       "by the host (huge page sizes: "));
+        error_free(err);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -216,5 +316,9 @@ int main(int argc, char **argv)
     g_test_add_func("/hostmem/file-shared", test_file_shared);
     g_test_add_func("/hostmem/file-directory", test_file_directory);
     g_test_add_func("/hostmem/memfd", test_memfd);
+    g_test_add_func("/hostmem/file-properties", test_file_properties);
+    g_test_add_func("/hostmem/prealloc-threads-names",
+                    test_prealloc_threads_and_names);
+    g_test_add_func("/hostmem/memfd-properties", test_memfd_properties);
     return g_test_run();
 }
