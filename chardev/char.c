@@ -55,7 +55,15 @@ static gboolean chr_in_ready(gint fd, GIOCondition cond, gpointer opaque)
     }
     if (n <= 0) {
         chr->in_watch = 0;
-        chr_disconnect(chr);
+        if (chr->is_stdio) {
+            /*
+             * End of input is not the end of output: a guest keeps
+             * printing to stdout after `</dev/null` (as in QEMU).
+             */
+            chr->in_fd = -1;
+        } else {
+            chr_disconnect(chr);
+        }
         chr_emit(chr, CHR_EVENT_CLOSED);
         return G_SOURCE_REMOVE;
     }

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# make demo: start memvm with guest RAM from a memfd backend, write and read
-# guest RAM over qtest, and show that the bytes live in the backend's memory.
+# make demo: boot the bundled guests on backend RAM (demo-guest.sh), then
+# write and read guest RAM over qtest and show that the bytes live in the
+# backend's memory.
 set -euo pipefail
 BUILD=${1:-build}
 BIN="$BUILD/memvm-system-x86_64"
 
-echo "== memvm demo: guest RAM from a host memory backend =="
+# The main job: bundled guests booting in backend RAM.
+bash "$(dirname "$0")/demo-guest.sh" "$BUILD"
+
+echo "== memvm demo: guest RAM from a host memory backend, over qtest =="
 echo
 echo "\$ $BIN -object memory-backend-ram,help"
 "$BIN" -object memory-backend-ram,help

@@ -76,24 +76,6 @@ typedef struct VLConfig {
     bool no_reboot;
 } VLConfig;
 
-static Chardev *serial_hds[MAX_SERIAL_PORTS];
-static char *vm_name;
-
-Chardev *serial_hd(int i)
-{
-    return i >= 0 && i < MAX_SERIAL_PORTS ? serial_hds[i] : NULL;
-}
-
-void serial_hd_set(int i, Chardev *chr)
-{
-    serial_hds[i] = chr;
-}
-
-const char *qemu_get_vm_name(void)
-{
-    return vm_name;
-}
-
 /* Print the parser's deprecation warnings with the option's location. */
 static void vl_warn_opts(const char *opt, const char *arg, QemuOpts *opts)
 {
@@ -580,7 +562,7 @@ static void open_chardevs(VLConfig *c)
         if (!chr) {
             vl_fail_opt("serial", spec, err);
         }
-        serial_hds[n++] = chr;
+        serial_hd_set(n++, chr);
     }
 }
 
@@ -715,7 +697,7 @@ int main(int argc, char **argv)
     error_set_progname(argv[0]);
     select_arch(argc, argv);
     parse_args(argc, argv, &c);
-    vm_name = g_strdup(c.name);
+    qemu_set_vm_name(c.name);
     machine_qmp_cmds_register();
 
     object_help(&c);
@@ -791,7 +773,8 @@ int main(int argc, char **argv)
     qtest_server_cleanup();
     monitor_cleanup();
     for (int i = 0; i < MAX_SERIAL_PORTS; i++) {
-        chr_close(serial_hds[i]);
+        chr_close(serial_hd(i));
+        serial_hd_set(i, NULL);
     }
     /*
      * Unmap first, then drop the user objects (backends).  The machine
@@ -802,6 +785,6 @@ int main(int argc, char **argv)
     object_unref(accel);
     object_unparent(object_get_objects_root());
     vl_config_free(&c);
-    g_free(vm_name);
+    qemu_set_vm_name(NULL);
     return status;
 }

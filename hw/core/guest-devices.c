@@ -14,6 +14,7 @@
 #include "hw/char/pl011.h"
 #include "hw/char/serial.h"
 #include "hw/misc/debugexit.h"
+#include "hw/misc/reset_control.h"
 #include "hw/misc/sifive_test.h"
 #include "qemu/cutils.h"
 #include "sysemu/sysemu.h"
@@ -35,15 +36,6 @@
 static const hwaddr isa_serial_io[MAX_SERIAL_PORTS] = {
     0x3f8, 0x2f8, 0x3e8, 0x2e8,
 };
-
-/*
- * serial_hd() lives in softmmu/vl.c, which unit tests and fuzz targets do
- * not link; for them no -serial was given.  The binary's definition wins.
- */
-__attribute__((weak)) Chardev *serial_hd(int i)
-{
-    return NULL;
-}
 
 /*
  * The devices live as long as the process, like the machine.  Once exit
@@ -152,6 +144,11 @@ static bool x86_guest_devices(MachineState *ms, Error **errp)
     if (!addr_taken(&address_space_io, DEBUG_EXIT_IOBASE)) {
         keep_device(debugexit_create(get_system_io(), DEBUG_EXIT_IOBASE,
                                      DEBUG_EXIT_IOSIZE));
+    }
+    /* pc and q35 have it in QEMU too; microvm gets it from memvm only. */
+    if (!addr_taken(&address_space_io, RESET_CONTROL_IOBASE)) {
+        keep_device(reset_control_create(get_system_io(),
+                                         RESET_CONTROL_IOBASE));
     }
     return true;
 }

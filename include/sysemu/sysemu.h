@@ -16,5 +16,6 @@ void serial_hd_set(int i, Chardev *chr);
 
 /* -name */
 const char *qemu_get_vm_name(void);
+void qemu_set_vm_name(const char *name);
 
 #endif
