@@ -9,6 +9,7 @@ the tmpfs is mounted in a private mount namespace (unshare -m), and
 /proc/sys/vm/nr_hugepages is put back as it was.  In a sanitized build
 (MEMVM_SANITIZED=1, set by scripts/run-tests.py) LeakSanitizer checks
 every memvm that exits here, so a leak fails the exit-status checks."""
+import fcntl
 import os
 import random
 import resource
@@ -18,7 +19,7 @@ import subprocess
 import tempfile
 import time
 
-from memvm import Tap, VM, QMP, binary
+from memvm import Tap, VM, binary
 
 t = Tap()
 SANITIZED = os.environ.get('MEMVM_SANITIZED') == '1'
@@ -106,6 +107,11 @@ def test_hugetlb():
         t.skip(d0, 'needs root to set %s' % NR_HUGEPAGES)
         t.skip(d8, 'needs root to set %s' % NR_HUGEPAGES)
         return
+    # The pool is global: another test-faults (make check runs the
+    # sanitized build's at the same time) must wait for ours.
+    lock = open(os.path.join(tempfile.gettempdir(),
+                             'memvm-test-hugepages.lock'), 'w')
+    fcntl.flock(lock, fcntl.LOCK_EX)
     with open(NR_HUGEPAGES) as f:
         saved = int(f.read())
     try:
@@ -124,7 +130,7 @@ def test_hugetlb():
                         'RAM: Cannot allocate memory' % backend, d0)
         try:
             got = set_hugepages(8)
-        except OSError as e:
+        except OSError:
             got = -1
         if got < 8:
             t.skip(d8, 'could not reserve 8 huge pages (got %d)' % got)
@@ -144,6 +150,7 @@ def test_hugetlb():
             set_hugepages(saved)
         except OSError:
             pass
+        lock.close()
 
 
 # --- QMP clients that misbehave ---------------------------------------------
