@@ -336,11 +336,7 @@ bool monitor_add_hmp(const char *spec, Error **errp)
     HmpMonitor *mon;
     Chardev *chr;
 
-    if (!strcmp(spec, "stdio") && !monitor_claim_stdio(errp)) {
-        return false;
-    }
-    os_setup_signal_handling();
-    chr = chr_open(spec, errp);
+    chr = monitor_open_chardev(spec, errp);
     if (!chr) {
         return false;
     }

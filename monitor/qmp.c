@@ -1408,14 +1408,25 @@ static GPtrArray *qmp_monitors;
 static QmpMonitor *qmp_cur_mon;
 static bool stdio_claimed;
 
-bool monitor_claim_stdio(Error **errp)
+Chardev *monitor_open_chardev(const char *spec, Error **errp)
 {
-    if (stdio_claimed) {
-        error_setg(errp, "cannot use stdio by multiple character devices");
-        return false;
+    Chardev *chr;
+
+    if (!strcmp(spec, "stdio")) {
+        if (stdio_claimed) {
+            error_setg(errp, "cannot use stdio by multiple character "
+                       "devices");
+            return NULL;
+        }
+        stdio_claimed = true;
     }
-    stdio_claimed = true;
-    return true;
+    /* A client that goes away must not kill us with SIGPIPE. */
+    os_setup_signal_handling();
+    chr = chr_open(spec, errp);
+    if (!chr && !strcmp(spec, "stdio")) {
+        stdio_claimed = false;
+    }
+    return chr;
 }
 
 /* QEMU's monitors end every line with CR LF. */
@@ -1641,11 +1652,7 @@ bool monitor_add_qmp(const char *spec, Error **errp)
     QmpMonitor *mon;
     Chardev *chr;
 
-    if (!strcmp(spec, "stdio") && !monitor_claim_stdio(errp)) {
-        return false;
-    }
-    os_setup_signal_handling();
-    chr = chr_open(spec, errp);
+    chr = monitor_open_chardev(spec, errp);
     if (!chr) {
         return false;
     }

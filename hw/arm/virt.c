@@ -132,25 +132,9 @@ static bool virt_acpi_blobs_init(VirtMachineState *vms, Error **errp)
 
 static bool virt_build_fdt(VirtMachineState *vms, Error **errp)
 {
-    MachineState *ms = MACHINE(vms);
-    void *fdt = fdt_mem_create(VIRT_FDT_MAX_SIZE, "linux,dummy-virt",
-                               "linux,dummy-virt", errp);
-    int chosen;
-
-    if (!fdt) {
-        return false;
-    }
-    chosen = fdt_add_subnode(fdt, 0, "chosen");
-    if (!fdt_check(chosen, "/chosen", errp) ||
-        (ms->kernel_cmdline &&
-         !fdt_check(fdt_setprop_string(fdt, chosen, "bootargs",
-                                       ms->kernel_cmdline),
-                    "/chosen bootargs", errp)) ||
-        !fdt_add_memory_nodes(fdt, ms, VIRT_MEM_BASE, errp)) {
-        g_free(fdt);
-        return false;
-    }
-    return fdt_mem_finish(ms, fdt, errp);
+    return fdt_build_virt_tree(MACHINE(vms), VIRT_FDT_MAX_SIZE,
+                               "linux,dummy-virt", "linux,dummy-virt",
+                               VIRT_MEM_BASE, errp);
 }
 
 static bool virt_init(MachineState *ms, Error **errp)

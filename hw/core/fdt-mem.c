@@ -83,6 +83,29 @@ bool fdt_add_memory_nodes(void *fdt, MachineState *ms, hwaddr base,
     return true;
 }
 
+bool fdt_build_virt_tree(MachineState *ms, size_t max_size,
+                         const char *compatible, const char *model,
+                         hwaddr ram_base, Error **errp)
+{
+    void *fdt = fdt_mem_create(max_size, compatible, model, errp);
+    int chosen;
+
+    if (!fdt) {
+        return false;
+    }
+    chosen = fdt_add_subnode(fdt, 0, "chosen");
+    if (!fdt_check(chosen, "/chosen", errp) ||
+        (ms->kernel_cmdline &&
+         !fdt_check(fdt_setprop_string(fdt, chosen, "bootargs",
+                                       ms->kernel_cmdline),
+                    "/chosen bootargs", errp)) ||
+        !fdt_add_memory_nodes(fdt, ms, ram_base, errp)) {
+        g_free(fdt);
+        return false;
+    }
+    return fdt_mem_finish(ms, fdt, errp);
+}
+
 bool fdt_mem_finish(MachineState *ms, void *fdt, Error **errp)
 {
     if (!fdt_check(fdt_pack(fdt), "the packed tree", errp)) {

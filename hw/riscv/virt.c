@@ -29,24 +29,8 @@ struct RISCVVirtState {
 
 static bool riscv_virt_build_fdt(MachineState *ms, Error **errp)
 {
-    void *fdt = fdt_mem_create(VIRT_FDT_MAX_SIZE, "riscv-virtio",
-                               "riscv-virtio,qemu", errp);
-    int chosen;
-
-    if (!fdt) {
-        return false;
-    }
-    chosen = fdt_add_subnode(fdt, 0, "chosen");
-    if (!fdt_check(chosen, "/chosen", errp) ||
-        (ms->kernel_cmdline &&
-         !fdt_check(fdt_setprop_string(fdt, chosen, "bootargs",
-                                       ms->kernel_cmdline),
-                    "/chosen bootargs", errp)) ||
-        !fdt_add_memory_nodes(fdt, ms, VIRT_DRAM_BASE, errp)) {
-        g_free(fdt);
-        return false;
-    }
-    return fdt_mem_finish(ms, fdt, errp);
+    return fdt_build_virt_tree(ms, VIRT_FDT_MAX_SIZE, "riscv-virtio",
+                               "riscv-virtio,qemu", VIRT_DRAM_BASE, errp);
 }
 
 static bool riscv_virt_init(MachineState *ms, Error **errp)

@@ -36,4 +36,13 @@ bool fdt_add_memory_nodes(void *fdt, MachineState *ms, hwaddr base,
 /* Shrink the tree to its contents and hand it to @ms (which frees it). */
 bool fdt_mem_finish(MachineState *ms, void *fdt, Error **errp);
 
+/*
+ * The whole tree of a "virt"-style board: a root with @model and
+ * @compatible, /chosen (with bootargs from -append), the memory nodes of
+ * RAM at @ram_base, stored in ms->fdt.  Devices add their nodes later.
+ */
+bool fdt_build_virt_tree(MachineState *ms, size_t max_size,
+                         const char *compatible, const char *model,
+                         hwaddr ram_base, Error **errp);
+
 #endif

@@ -140,8 +140,11 @@ JsonNode *qmp_json_parse(const char *text, size_t len, Error **errp);
 
 /* --- between the files of monitor/ only ----------------------------- */
 
-/* Only one monitor may use stdin/stdout ("cannot use stdio by ..."). */
-bool monitor_claim_stdio(Error **errp);
+/*
+ * Open a monitor's chardev from its -qmp/-monitor @spec.  Only one
+ * monitor may use stdin/stdout ("cannot use stdio by ...").
+ */
+struct Chardev *monitor_open_chardev(const char *spec, Error **errp);
 /* Close the human monitors (monitor_cleanup() calls it). */
 void hmp_cleanup(void);
 /* @text with every "\n" turned into "\r\n"; caller frees. */
