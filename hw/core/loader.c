@@ -517,6 +517,31 @@ static bool ram_base(MachineState *ms, hwaddr *base, Error **errp)
 }
 
 /*
+ * Load -kernel as an ELF for @machine (EM_*) if it is one: 1 with @boot's
+ * entry and image range set, 0 when the file is not ELF (the caller loads
+ * it raw), -1 with @errp set on error.
+ */
+static int load_kernel_elf(MachineState *ms, int machine, GuestBootInfo *boot,
+                           Error **errp)
+{
+    uint64_t entry, low, high;
+    int elf = load_elf(ms->kernel_filename, machine, &entry, &low, &high,
+                       errp);
+
+    if (elf < 0) {
+        error_prepend(errp, "-kernel ");
+        return -1;
+    }
+    if (elf) {
+        boot->is_elf = true;
+        boot->entry = entry;
+        boot->image_low = low;
+        boot->image_high = high;
+    }
+    return elf;
+}
+
+/*
  * aarch64 (QEMU 7.2 hw/arm/boot.c): an ELF file loads at its addresses
  * and the DTB goes to the start of RAM if the image leaves room there; a
  * raw Image loads at RAM + text_offset (or 0x80000), the initrd at RAM +
@@ -526,25 +551,17 @@ static bool load_aarch64(MachineState *ms, GuestBootInfo *boot, Error **errp)
 {
     g_autofree void *fdt = NULL;
     hwaddr base, initrd_at, dtb;
-    uint64_t entry, low, high;
     int elf;
 
     if (!ram_base(ms, &base, errp)) {
         return false;
     }
     initrd_at = base + MIN(ms->ram_size / 2, 128 * MiB);
-    elf = load_elf(ms->kernel_filename, EM_AARCH64, &entry, &low, &high,
-                   errp);
+    elf = load_kernel_elf(ms, EM_AARCH64, boot, errp);
     if (elf < 0) {
-        error_prepend(errp, "-kernel ");
         return false;
     }
-    if (elf) {
-        boot->is_elf = true;
-        boot->entry = entry;
-        boot->image_low = low;
-        boot->image_high = high;
-    } else {
+    if (!elf) {
         g_autofree char *img = NULL;
         size_t len;
         uint64_t offset = ARM64_DEFAULT_LOAD_OFFSET;
@@ -589,6 +606,7 @@ static bool load_aarch64(MachineState *ms, GuestBootInfo *boot, Error **errp)
     /* Raw images: after the initrd (or where it would be). */
     dtb = align_up(initrd_at + boot->initrd_size, 2 * MiB);
     if (elf) {
+        uint64_t low = boot->image_low, high = boot->image_high;
         bool room_below = (low > base && fdt_totalsize(fdt) <= low - base) ||
                           high <= base;
 
@@ -613,25 +631,17 @@ static bool load_riscv64(MachineState *ms, GuestBootInfo *boot, Error **errp)
 {
     g_autofree void *fdt = NULL;
     hwaddr base, end, top;
-    uint64_t entry, low, high;
     int elf;
 
     if (!ram_base(ms, &base, errp)) {
         return false;
     }
     end = base + ms->ram_size;
-    elf = load_elf(ms->kernel_filename, EM_RISCV, &entry, &low, &high,
-                   errp);
+    elf = load_kernel_elf(ms, EM_RISCV, boot, errp);
     if (elf < 0) {
-        error_prepend(errp, "-kernel ");
         return false;
     }
-    if (elf) {
-        boot->is_elf = true;
-        boot->entry = entry;
-        boot->image_low = low;
-        boot->image_high = high;
-    } else {
+    if (!elf) {
         int64_t size = load_image_targphys(ms->kernel_filename, base,
                                            ms->ram_size, errp);
 
@@ -669,7 +679,6 @@ static bool load_x86_64(MachineState *ms, GuestBootInfo *boot, Error **errp)
     g_autoptr(GArray) ranges = guest_ram_ranges(ms);
     g_autofree MemvmBootTable *table = NULL;
     size_t table_len;
-    uint64_t entry, low, high;
     hwaddr next;
     int elf;
 
@@ -678,18 +687,11 @@ static bool load_x86_64(MachineState *ms, GuestBootInfo *boot, Error **errp)
                    MACHINE_GET_CLASS(ms)->name);
         return false;
     }
-    elf = load_elf(ms->kernel_filename, EM_X86_64, &entry, &low, &high,
-                   errp);
+    elf = load_kernel_elf(ms, EM_X86_64, boot, errp);
     if (elf < 0) {
-        error_prepend(errp, "-kernel ");
         return false;
     }
-    if (elf) {
-        boot->is_elf = true;
-        boot->entry = entry;
-        boot->image_low = low;
-        boot->image_high = high;
-    } else {
+    if (!elf) {
         int64_t size = load_image_targphys(ms->kernel_filename,
                                            X86_RAW_LOAD_ADDR, ms->ram_size,
                                            errp);
