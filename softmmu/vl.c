@@ -49,7 +49,7 @@ static const VLOption vl_options[] = {
     { "no-shutdown", ARG_NONE }, { "version", ARG_NONE },
     { "h", ARG_NONE }, { "help", ARG_NONE }, { "bios", ARG_ONE },
     { "L", ARG_ONE }, { "daemonize", ARG_NONE }, { "chardev", ARG_ONE },
-    { "mon", ARG_ONE }, { "d", ARG_ONE }, { "D", ARG_ONE },
+    { "mon", ARG_ONE },
     { NULL, ARG_NONE },
 };
 
@@ -228,13 +228,20 @@ static void parse_args(int argc, char **argv, VLConfig *c)
         } else if (!strcmp(name, "h") || !strcmp(name, "help")) {
             vl_usage();
             exit(EXIT_SUCCESS);
-        } else if (!strcmp(name, "arch") || !strcmp(name, "cpu") ||
-                   !strcmp(name, "L") ||
-                   !strcmp(name, "bios") || !strcmp(name, "d") ||
-                   !strcmp(name, "D")) {
-            /* -arch is handled before parsing; the rest do not apply. */
+        } else if (!strcmp(name, "arch")) {
+            /* Handled by select_arch() before parsing. */
+        } else if (!strcmp(name, "bios") || !strcmp(name, "L")) {
+            /* Ignoring firmware would boot something else than asked. */
+            error_report("%s %s: memvm loads no firmware; boot a guest with "
+                         "-kernel", a, arg);
+            exit(EXIT_FAILURE);
+        } else if (!strcmp(name, "cpu")) {
+            error_report("%s %s: memvm runs each board's default CPU model "
+                         "only", a, arg);
+            exit(EXIT_FAILURE);
         } else {
-            error_report("%s: not supported by memvm", a);
+            error_report("%s%s%s: not supported by memvm", a, arg ? " " : "",
+                         arg ? arg : "");
             exit(EXIT_FAILURE);
         }
     }

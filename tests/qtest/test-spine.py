@@ -108,6 +108,15 @@ ERRS = [
     (['-M', 'nosuchboard'], 'unsupported machine type'),
     (['-M', 'none', '-bogus'], '-bogus: invalid option'),
     (['-M', 'none', '-m'], '-m: requires an argument'),
+    (['-M', 'none', '-bios', 'x.bin'],
+     '-bios x.bin: memvm loads no firmware; boot a guest with -kernel'),
+    (['-M', 'none', '-cpu', 'max'],
+     "-cpu max: memvm runs each board's default CPU model only"),
+    (['-M', 'none', '-daemonize'], '-daemonize: not supported by memvm'),
+    (['-M', 'none', '-incoming', 'defer'],
+     '-incoming defer: incoming migration is not implemented yet'),
+    (['-M', 'none', '-display', 'gtk'],
+     '-display gtk: memvm has no graphical display; use -display none'),
 ]
 for args, msg in ERRS:
     status, out, err = run(args)
