@@ -249,6 +249,82 @@ static void test_ramblock_layout(void)
     ram_block_remove(bb);
 }
 
+static bool page_dirty(RAMBlock *b, uint64_t offset)
+{
+    uint64_t page = offset >> TARGET_PAGE_BITS;
+    const unsigned bits = sizeof(long) * 8;
+
+    return b->dirty_bmap[page / bits] & (1UL << (page % bits));
+}
+
+/*
+ * One RAM region seen as two migratable alias blocks (the s390 old-layout
+ * case): the aliases take over the block's place, writes reach them.
+ */
+static void test_alias_ram_blocks(void)
+{
+    static uint8_t mem[0x20000];
+    MemoryRegion root, ram, a0, a1;
+    AddressSpace as;
+    RAMBlock *parent;
+    GString *out = g_string_new(NULL);
+    Error *err = NULL;
+    uint32_t v = 0x12345678;
+
+    memory_region_init(&root, NULL, "root", 0x100000);
+    parent = ram_block_add(&ram, mem, sizeof(mem), 4096, -1, 0, 0);
+    memory_region_init_ram_from_block(&ram, NULL, "s390.ram", sizeof(mem),
+                                      parent);
+    memory_region_init_alias(&a0, NULL, "a0", &ram, 0, 0x10000);
+    memory_region_init_alias(&a1, NULL, "a1", &ram, 0x10000, 0x8000);
+    g_assert_true(memory_region_alias_add_ram_block(&a0, "s390.ram",
+                                                    &error_abort));
+    g_assert_true(memory_region_alias_add_ram_block(&a1, "s390.ram.1",
+                                                    &error_abort));
+    /* Not every byte is covered yet: refused, nothing changes. */
+    g_assert_false(ram_block_set_alias_covered(parent, &err));
+    g_assert_nonnull(err);
+    error_free_or_abort(&err);
+    g_assert_false(parent->flags & RAM_ALIAS_COVERED);
+
+    memory_region_finalize(&a1);
+    memory_region_init_alias(&a1, NULL, "a1", &ram, 0x10000, 0x10000);
+    g_assert_true(memory_region_alias_add_ram_block(&a1, "s390.ram.1",
+                                                    &error_abort));
+    g_assert_true(ram_block_set_alias_covered(parent, &error_abort));
+    g_assert_true(parent->flags & RAM_ALIAS_COVERED);
+    /* The windows share the parent's memory: no copy. */
+    g_assert_true(a1.ram_block->host == mem + 0x10000);
+
+    ram_block_format(out);
+    g_assert_cmpstr(out->str, ==,
+        "              Block Name    PSize              Offset"
+        "               Used              Total\n"
+        "                s390.ram    4 KiB  0x0000000000040000"
+        " 0x0000000000010000 0x0000000000010000\n"
+        "              s390.ram.1    4 KiB  0x0000000000080000"
+        " 0x0000000000010000 0x0000000000010000\n");
+
+    memory_region_add_subregion(&root, 0, &a0);
+    memory_region_add_subregion(&root, 0x10000, &a1);
+    address_space_init(&as, &root, "test");
+    g_assert_false(page_dirty(a1.ram_block, 0x3000));
+    address_space_write(&as, 0x13000, &v, sizeof(v));
+    g_assert_cmpuint(*(uint32_t *)(mem + 0x13000), ==, 0x12345678);
+    /* Migration reads the alias block: the write made it dirty there. */
+    g_assert_true(page_dirty(a1.ram_block, 0x3000));
+    g_assert_false(page_dirty(a0.ram_block, 0x3000));
+
+    address_space_destroy(&as);
+    memory_region_finalize(&a0);
+    memory_region_finalize(&a1);
+    memory_region_finalize(&root);
+    ram_block_remove(parent);
+    ram.ram_block = NULL;
+    memory_region_finalize(&ram);
+    g_string_free(out, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -256,5 +332,6 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/listener", test_listener);
     g_test_add_func("/memory/dispatch", test_dispatch);
     g_test_add_func("/memory/ramblock-layout", test_ramblock_layout);
+    g_test_add_func("/memory/alias-ram-blocks", test_alias_ram_blocks);
     return g_test_run();
 }
