@@ -936,6 +936,10 @@ static const char *region_type(const MemoryRegion *mr)
     while (mr->kind == MR_ALIAS) {
         mr = mr->alias;
     }
+    /* Flash read straight from RAM ("ROMD mode"), as QEMU labels it. */
+    if (mr->rom_device) {
+        return "romd";
+    }
     if (mr->kind == MR_RAM) {
         return mr->readonly ? "rom" : "ram";
     }
@@ -1015,7 +1019,8 @@ static void mtree_print_flatview(GString *out, FlatView *fv)
                                (hwaddr)fr->addr,
                                (hwaddr)fr->addr + MR_SIZE(fr->size),
                                fr->mr->priority,
-                               fr->readonly ? "rom" : region_type(fr->mr),
+                               fr->readonly && !fr->mr->rom_device ?
+                               "rom" : region_type(fr->mr),
                                memory_region_name(fr->mr));
         if (fr->offset_in_region) {
             g_string_append_printf(out, " @%016" PRIx64,

@@ -65,6 +65,10 @@ struct MemoryRegion {
     Int128 size;
     bool enabled;
     bool readonly;          /* ROM: reads from RAM, writes are dropped */
+    /*
+     * A ROM device (flash) in read mode: reads come from its RAM, writes
+     * are dropped (memvm has no flash command sets); shown as "romd".
+     */
     bool rom_device;
     /* Set by memory_region_add_subregion*(): */
     MemoryRegion *container;

@@ -8,10 +8,6 @@ view that AS "memory" uses, and the RAM block rows, must be equal.  Where
 QEMU refuses a configuration memvm must refuse it too, with the same
 message.  Cases are skipped (TAP "# SKIP") when QEMU is not installed.
 
-Known difference, normalised by compat.verdict(): QEMU prints ROM devices
-(flash) as "romd"; memvm's memory core has no ROM devices yet and prints
-"rom".
-
 Python 3 standard library only; prints TAP.
 """
 import os

@@ -115,11 +115,7 @@ static const char *ref_machine_arg(const RefCase *rc)
 
 /* --- comparing outputs -------------------------------------------------- */
 
-/*
- * The RAM/ROM lines of the flat view of AS "memory".  QEMU prints ROM
- * devices (flash) as "romd"; memvm's memory core has no ROM devices yet
- * and prints "rom", so both sides spell it "rom" here.
- */
+/* The RAM/ROM lines of the flat view of AS "memory". */
 static GPtrArray *flatview_ram_lines(const char *text)
 {
     GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
@@ -137,14 +133,8 @@ static GPtrArray *flatview_ram_lines(const char *text)
         }
         rows = g_strsplit(views[v], "\n", -1);
         for (int i = 0; rows[i]; i++) {
-            char *romd;
-
             if (!g_regex_match(re, rows[i], 0, NULL)) {
                 continue;
-            }
-            romd = strstr(rows[i], ", romd)");
-            if (romd) {
-                memmove(romd + 5, romd + 6, strlen(romd + 6) + 1);
             }
             g_ptr_array_add(lines, g_strdup(rows[i]));
         }
