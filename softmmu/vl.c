@@ -60,6 +60,8 @@ typedef struct VLConfig {
     GPtrArray *qmp;
     GPtrArray *monitor;
     GPtrArray *serial;
+    GPtrArray *chardevs;    /* -chardev strings */
+    GPtrArray *mons;        /* -mon strings */
     char *mem_opts;
     char *mem_path;
     bool mem_prealloc;
@@ -172,6 +174,10 @@ static void parse_args(int argc, char **argv, VLConfig *c)
             g_ptr_array_add(c->monitor, g_strdup(arg));
         } else if (!strcmp(name, "serial")) {
             g_ptr_array_add(c->serial, g_strdup(arg));
+        } else if (!strcmp(name, "chardev")) {
+            g_ptr_array_add(c->chardevs, g_strdup(arg));
+        } else if (!strcmp(name, "mon")) {
+            g_ptr_array_add(c->mons, g_strdup(arg));
         } else if (!strcmp(name, "m")) {
             set_once(&c->mem_opts, arg);
         } else if (!strcmp(name, "mem-path")) {
@@ -546,6 +552,134 @@ static void parse_smp(VLConfig *c, MachineState *ms)
     ms->smp_cpus = cpus ? cpus : 1;
 }
 
+static const char *const chardev_keys[] = {
+    "backend", "id", "path", "host", "port", "server", "wait", "nodelay",
+    "telnet", "mux", "signal", "logfile", NULL,
+};
+
+/*
+ * "-chardev BACKEND,id=ID,..." as the spec string chr_open() takes:
+ * socket (path= or host=/port=), stdio, file (path=), null.
+ */
+static char *chardev_spec(const char *arg, char **id, Error **errp)
+{
+    g_autoptr(QemuOpts) opts = qemu_opts_parse(arg, "backend", errp);
+    const char *backend, *path, *v;
+    GString *spec;
+
+    if (!opts || !qemu_opts_check_names(opts, chardev_keys, errp)) {
+        return NULL;
+    }
+    backend = qemu_opt_get(opts, "backend");
+    if (!qemu_opt_get(opts, "id")) {
+        error_setg(errp, "chardev: no id specified");
+        return NULL;
+    }
+    path = qemu_opt_get(opts, "path");
+    spec = g_string_new(NULL);
+    if (backend && !strcmp(backend, "socket")) {
+        if (path) {
+            g_string_append_printf(spec, "unix:%s", path);
+        } else {
+            g_string_append_printf(spec, "tcp:%s:%s",
+                                   qemu_opt_get(opts, "host") ?: "",
+                                   qemu_opt_get(opts, "port") ?: "");
+        }
+        if ((v = qemu_opt_get(opts, "server"))) {
+            g_string_append_printf(spec, ",server=%s", v);
+        }
+        if ((v = qemu_opt_get(opts, "wait"))) {
+            g_string_append_printf(spec, ",wait=%s", v);
+        }
+    } else if (backend && !strcmp(backend, "file") && path) {
+        g_string_append_printf(spec, "file:%s", path);
+    } else if (backend && (!strcmp(backend, "stdio") ||
+                           !strcmp(backend, "null"))) {
+        g_string_append(spec, backend);
+    } else {
+        error_setg(errp, "'%s' is not a valid char driver name",
+                   backend ? backend : "");
+        g_string_free(spec, TRUE);
+        return NULL;
+    }
+    *id = g_strdup(qemu_opt_get(opts, "id"));
+    return g_string_free(spec, FALSE);
+}
+
+/*
+ * Turn -chardev/-mon into the -qmp/-monitor/-serial forms they stand for,
+ * so that the rest of start-up knows one spelling.  Each chardev serves
+ * one user.
+ */
+static void resolve_chardevs(VLConfig *c)
+{
+    g_autoptr(GHashTable) specs = g_hash_table_new_full(g_str_hash,
+                                                        g_str_equal,
+                                                        g_free, g_free);
+    Error *err = NULL;
+
+    for (guint i = 0; i < c->chardevs->len; i++) {
+        const char *arg = g_ptr_array_index(c->chardevs, i);
+        char *id = NULL, *spec = chardev_spec(arg, &id, &err);
+
+        if (!spec) {
+            vl_fail_opt("chardev", arg, err);
+        }
+        if (g_hash_table_contains(specs, id)) {
+            error_setg(&err, "attempt to add duplicate property '%s' to "
+                       "object (type 'container')", id);
+            g_free(id);
+            g_free(spec);
+            vl_fail_opt("chardev", arg, err);
+        }
+        g_hash_table_insert(specs, id, spec);
+    }
+    for (guint i = 0; i < c->mons->len; i++) {
+        const char *arg = g_ptr_array_index(c->mons, i);
+        g_autoptr(QemuOpts) opts = qemu_opts_parse(arg, "chardev", &err);
+        static const char *const mon_keys[] = { "chardev", "mode", "pretty",
+                                                NULL };
+        const char *id, *mode;
+        char *spec;
+
+        if (!opts || !qemu_opts_check_names(opts, mon_keys, &err)) {
+            vl_fail_opt("mon", arg, err);
+        }
+        id = qemu_opt_get(opts, "chardev");
+        mode = qemu_opt_get(opts, "mode") ?: "readline";
+        if (strcmp(mode, "control") && strcmp(mode, "readline")) {
+            error_setg(&err, "Parameter 'mode' does not accept value '%s'",
+                       mode);
+            vl_fail_opt("mon", arg, err);
+        }
+        spec = id ? g_hash_table_lookup(specs, id) : NULL;
+        if (!spec) {
+            error_setg(&err, "chardev \"%s\" not found", id ? id : "");
+            vl_fail_opt("mon", arg, err);
+        }
+        g_ptr_array_add(strcmp(mode, "control") ? c->monitor : c->qmp,
+                        g_strdup(spec));
+        g_hash_table_remove(specs, id);
+    }
+    for (guint i = 0; i < c->serial->len; i++) {
+        char *arg = g_ptr_array_index(c->serial, i);
+        char *spec;
+
+        if (!g_str_has_prefix(arg, "chardev:")) {
+            continue;
+        }
+        spec = g_hash_table_lookup(specs, arg + strlen("chardev:"));
+        if (!spec) {
+            error_report("-serial %s: could not connect serial device to "
+                         "character backend '%s'", arg, arg);
+            exit(EXIT_FAILURE);
+        }
+        c->serial->pdata[i] = g_strdup(spec);
+        g_hash_table_remove(specs, arg + strlen("chardev:"));
+        g_free(arg);
+    }
+}
+
 static void open_chardevs(VLConfig *c)
 {
     Error *err = NULL;
@@ -670,6 +804,8 @@ static void vl_config_free(VLConfig *c)
     g_ptr_array_free(c->qmp, TRUE);
     g_ptr_array_free(c->monitor, TRUE);
     g_ptr_array_free(c->serial, TRUE);
+    g_ptr_array_free(c->chardevs, TRUE);
+    g_ptr_array_free(c->mons, TRUE);
     g_free(c->mem_opts);
     g_free(c->mem_path);
     g_free(c->accel);
@@ -693,6 +829,8 @@ int main(int argc, char **argv)
         .qmp = g_ptr_array_new_with_free_func(g_free),
         .monitor = g_ptr_array_new_with_free_func(g_free),
         .serial = g_ptr_array_new_with_free_func(g_free),
+        .chardevs = g_ptr_array_new_with_free_func(g_free),
+        .mons = g_ptr_array_new_with_free_func(g_free),
     };
     g_autoptr(QemuOpts) mopts = NULL;
     Error *err = NULL;
@@ -704,6 +842,7 @@ int main(int argc, char **argv)
     error_set_progname(argv[0]);
     select_arch(argc, argv);
     parse_args(argc, argv, &c);
+    resolve_chardevs(&c);
     qemu_set_vm_name(c.name);
     machine_qmp_cmds_register();
 

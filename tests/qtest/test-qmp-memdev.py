@@ -2,7 +2,10 @@
 """Memory backends over QMP and HMP, as a management tool uses them:
 object-add a memfd backend, see it in query-memdev, delete it, and be
 refused when deleting the backend the machine runs on."""
-from memvm import Tap, VM
+import os
+import tempfile
+
+from memvm import QMP, Tap, VM, run
 
 t = Tap()
 
@@ -77,4 +80,34 @@ with VM(['-M', 'pc', '-accel', 'qtest', '-m', '2G',
     numa = q.hmp('info numa')
     t.ok(numa.startswith('2 nodes\r\n') and 'node 1 size: 1024 MB' in numa,
          'info numa shows two 1 GiB nodes', numa)
+# -chardev/-mon, the libvirt spelling of -qmp and -serial.
+tmp = tempfile.mkdtemp(prefix='memvm-chardev-')
+sock = os.path.join(tmp, 'mon.sock')
+serial = os.path.join(tmp, 'serial.txt')
+with VM(['-M', 'none', '-accel', 'qtest',
+         '-chardev', 'socket,id=mon0,path=%s,server=on,wait=off' % sock,
+         '-mon', 'chardev=mon0,mode=control',
+         '-chardev', 'file,id=ser0,path=%s' % serial,
+         '-serial', 'chardev:ser0']) as vm:
+    q2 = QMP(sock)
+    t.eq(q2.command('query-status')['status'], 'running',
+         '-chardev socket + -mon mode=control is a QMP monitor')
+    q2.close()
+t.ok(os.path.exists(serial), '-serial chardev:ID opens the chardev\'s file')
+ERRS = [
+    (['-mon', 'chardev=nope'], '-mon chardev=nope: chardev "nope" not found'),
+    (['-chardev', 'socket,path=/tmp/x'],
+     '-chardev socket,path=/tmp/x: chardev: no id specified'),
+    (['-chardev', 'foo,id=a'],
+     "-chardev foo,id=a: 'foo' is not a valid char driver name"),
+    (['-serial', 'chardev:nope'], '-serial chardev:nope: could not connect '
+     "serial device to character backend 'chardev:nope'"),
+    (['-chardev', 'null,id=a', '-mon', 'chardev=a,mode=bad'],
+     "-mon chardev=a,mode=bad: Parameter 'mode' does not accept value "
+     "'bad'"),
+]
+for args, msg in ERRS:
+    status, _, err = run(['-M', 'none', '-display', 'none'] + args)
+    t.ok(status == 1 and err.strip() == 'memvm-system-x86_64: ' + msg,
+         'error as QEMU words it: ' + msg, 'status %d: %s' % (status, err))
 t.done()
