@@ -270,6 +270,60 @@ static void instance_property_free(gpointer data)
     property_free(data);
 }
 
+/* Of GlobalProperty *, in registration order. */
+static GPtrArray *global_props;
+
+static void global_props_add(const GlobalProperty *gp)
+{
+    if (!global_props) {
+        global_props = g_ptr_array_new();
+    }
+    g_ptr_array_add(global_props, (gpointer)gp);
+}
+
+void object_register_global_props(const GlobalProperty *props)
+{
+    for (; props->driver; props++) {
+        global_props_add(props);
+    }
+}
+
+void object_register_sugar_prop(const char *driver, const char *property,
+                                const char *value)
+{
+    /* Lives until object_clear_global_props() or the end of the process. */
+    GlobalProperty *gp = g_new0(GlobalProperty, 1);
+
+    gp->driver = g_intern_string(driver);
+    gp->property = g_intern_string(property);
+    gp->value = g_intern_string(value);
+    global_props_add(gp);
+}
+
+void object_clear_global_props(void)
+{
+    if (global_props) {
+        g_ptr_array_free(global_props, TRUE);
+        global_props = NULL;
+    }
+}
+
+/*
+ * Registrations come from code (compat tables) and fixed sugar: a failure
+ * to apply one is a bug, not user input.
+ */
+static void object_apply_global_props(Object *obj)
+{
+    for (guint i = 0; global_props && i < global_props->len; i++) {
+        const GlobalProperty *gp = g_ptr_array_index(global_props, i);
+
+        if (object_dynamic_cast(obj, gp->driver)) {
+            object_property_parse(obj, gp->property, gp->value,
+                                  &error_abort);
+        }
+    }
+}
+
 Object *object_new_checked(const char *typename, Error **errp)
 {
     Type ti = type_get_by_name(typename);
@@ -291,6 +345,7 @@ Object *object_new_checked(const char *typename, Error **errp)
                                             instance_property_free);
     object_init_with_type(obj, ti);
     object_post_init_with_type(obj, ti);
+    object_apply_global_props(obj);
     return obj;
 }
 

@@ -317,7 +317,6 @@ static MachineState *create_machine(VLConfig *c, QemuOpts *mopts)
 {
     const char *type = qemu_opt_get(mopts, "type");
     MachineClass *mc;
-    g_autofree char *typename = NULL;
     MachineState *ms;
 
     /* "-M help" (keyval marks a bare help) lists the machines. */
@@ -344,13 +343,11 @@ static MachineState *create_machine(VLConfig *c, QemuOpts *mopts)
         print_machine_props(mc);
         exit(EXIT_SUCCESS);
     }
-    ram_block_set_target_page_bits(machine_target_page_bits(mc));
-    typename = g_strconcat(mc->name, TYPE_MACHINE_SUFFIX, NULL);
-    ms = MACHINE(object_new(typename));
-    object_property_add_child(object_get_root(), "machine", OBJECT(ms),
-                              &error_abort);
-    object_unref(ms);
-    current_machine = ms;
+    /* -mem-prealloc: a default for every memory backend, as in QEMU. */
+    if (c->mem_prealloc) {
+        object_register_sugar_prop(TYPE_MEMORY_BACKEND, "prealloc", "on");
+    }
+    ms = machine_create(mc);
     for (guint i = 0; i < mopts->list->len; i++) {
         QemuOpt *o = g_ptr_array_index(mopts->list, i);
         Error *err = NULL;
@@ -413,7 +410,6 @@ static void create_objects(VLConfig *c)
         Error *err = NULL;
         QemuOpts *opts = qemu_opts_parse(arg, "qom-type", &err);
         const char *type, *id = NULL;
-        bool has_prealloc = false;
 
         if (!opts) {
             vl_fail_opt("object", arg, err);
@@ -434,16 +430,8 @@ static void create_objects(VLConfig *c)
                 id = o->value;
                 continue;
             }
-            has_prealloc |= !strcmp(o->name, "prealloc");
             g_ptr_array_add(keys, o->name);
             g_ptr_array_add(values, o->value);
-        }
-        /* -mem-prealloc is a default for every memory backend (as QEMU). */
-        if (c->mem_prealloc && !has_prealloc &&
-            object_class_dynamic_cast(object_class_by_name(type),
-                                      TYPE_MEMORY_BACKEND)) {
-            g_ptr_array_add(keys, (char *)"prealloc");
-            g_ptr_array_add(values, (char *)"on");
         }
         if (!user_creatable_add(type, id, keys, values, &err)) {
             qemu_opts_free(opts);

@@ -280,6 +280,22 @@ type_init(machine_register_types)
 
 /* --- RAM ---------------------------------------------------------------- */
 
+MachineState *machine_create(MachineClass *mc)
+{
+    MachineState *ms;
+
+    ram_block_set_target_page_bits(machine_target_page_bits(mc));
+    if (mc->compat_props) {
+        object_register_global_props(mc->compat_props);
+    }
+    ms = MACHINE(object_new(object_class_get_name(OBJECT_CLASS(mc))));
+    object_property_add_child(object_get_root(), "machine", OBJECT(ms),
+                              &error_abort);
+    object_unref(ms);
+    current_machine = ms;
+    return ms;
+}
+
 MemoryRegion *machine_consume_memdev(MachineState *ms,
                                      HostMemoryBackend *backend,
                                      Error **errp)
@@ -319,6 +335,12 @@ static HostMemoryBackend *create_default_memdev(MachineState *ms,
         return NULL;
     }
     obj = object_new(type);
+    /*
+     * The default backend's RAM block keeps the board's name (pc.ram)
+     * whatever a machine's compat properties say about backends.
+     */
+    object_property_set_bool(obj, "x-use-canonical-path-for-ramblock-id",
+                             false, &error_abort);
     if (!object_property_set_uint(obj, "size", ms->ram_size, errp) ||
         (mem_path &&
          !object_property_set_str(obj, "mem-path", mem_path, errp)) ||

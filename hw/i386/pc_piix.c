@@ -88,6 +88,54 @@ static void pc_i440fx_7_2_class_init(ObjectClass *oc, void *data)
     mc->init = pc_i440fx_init;
 }
 
+/*
+ * Machine types up to 3.1 name file and memfd backends' RAM blocks by
+ * their canonical path (/objects/m0); migration streams from them carry
+ * that name.
+ */
+static const GlobalProperty pc_compat_3_1[] = {
+    { "memory-backend-file", "x-use-canonical-path-for-ramblock-id", "true" },
+    { "memory-backend-memfd", "x-use-canonical-path-for-ramblock-id",
+      "true" },
+    { NULL, NULL, NULL },
+};
+
+/* The older pc-i440fx versions whose RAM set-up differs from 7.2's. */
+typedef struct PcVersion {
+    const char *name;
+    bool numa_mem_supported;    /* legacy -numa node,mem= up to 5.0 */
+    const GlobalProperty *compat_props;
+} PcVersion;
+
+static const PcVersion pc_versions[] = {
+    { "pc-i440fx-7.1", false, NULL },
+    { "pc-i440fx-7.0", false, NULL },
+    { "pc-i440fx-6.2", false, NULL },
+    { "pc-i440fx-6.1", false, NULL },
+    { "pc-i440fx-6.0", false, NULL },
+    { "pc-i440fx-5.2", false, NULL },
+    { "pc-i440fx-5.1", false, NULL },
+    { "pc-i440fx-5.0", true, NULL },
+    { "pc-i440fx-4.2", true, NULL },
+    { "pc-i440fx-4.1", true, NULL },
+    { "pc-i440fx-4.0", true, NULL },
+    { "pc-i440fx-3.1", true, pc_compat_3_1 },
+};
+
+static void pc_i440fx_old_class_init(ObjectClass *oc, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+    const PcVersion *v = data;
+
+    pc_common_class_init(mc);
+    mc->name = v->name;
+    mc->desc = "Standard PC (i440FX + PIIX, 1996)";
+    mc->max_cpus = 255;
+    mc->init = pc_i440fx_init;
+    mc->numa_mem_supported = v->numa_mem_supported;
+    mc->compat_props = v->compat_props;
+}
+
 static void isapc_class_init(ObjectClass *oc, void *data)
 {
     MachineClass *mc = MACHINE_CLASS(oc);
@@ -114,5 +162,16 @@ static const TypeInfo pc_piix_types[] = {
 static void pc_piix_register_types(void)
 {
     type_register_static_array(pc_piix_types, G_N_ELEMENTS(pc_piix_types));
+    for (size_t i = 0; i < G_N_ELEMENTS(pc_versions); i++) {
+        /* Type names are built once and live as long as the process. */
+        TypeInfo *ti = g_new0(TypeInfo, 1);
+
+        ti->name = g_strconcat(pc_versions[i].name, TYPE_MACHINE_SUFFIX,
+                               NULL);
+        ti->parent = TYPE_X86_MACHINE;
+        ti->class_init = pc_i440fx_old_class_init;
+        ti->class_data = (void *)&pc_versions[i];
+        type_register_static(ti);
+    }
 }
 type_init(pc_piix_register_types)

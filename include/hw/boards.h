@@ -77,6 +77,11 @@ struct MachineClass {
      * use; NULL keeps -m as given.
      */
     uint64_t (*fixup_ram_size)(uint64_t size);
+    /*
+     * Defaults that an older machine version changes on other objects,
+     * NULL-driver-terminated (see GlobalProperty); NULL when none.
+     */
+    const GlobalProperty *compat_props;
     /* Arm: the smallest target page the board allows, in bits (0: 10). */
     unsigned minimum_page_bits;
     bool numa_supported;        /* -numa accepted at all */
@@ -134,6 +139,14 @@ bool machine_run_board_init(MachineState *ms, const char *mem_path,
  * whose address is already taken, so a board may create its own.
  */
 bool machine_add_guest_devices(MachineState *ms, Error **errp);
+
+/*
+ * Make the machine of class @mc the current machine ("/machine"), after
+ * setting what objects created from now on must see: the target page
+ * size of RAM block layout and the class's compat properties.  Call it
+ * before creating any memory backend.
+ */
+MachineState *machine_create(MachineClass *mc);
 
 /* Take a backend into use (marks it mapped, names its RAM block). */
 MemoryRegion *machine_consume_memdev(MachineState *ms,

@@ -307,6 +307,29 @@ uint64_t object_property_get_uint(Object *obj, const char *name,
                                   Error **errp);
 Object *object_property_get_link(Object *obj, const char *name, Error **errp);
 
+/* --- global properties --------------------------------------------------- */
+
+/*
+ * A default for a property of every object of @driver (or a subtype):
+ * machine compat properties ("memory-backend-file" keeps its old RAM block
+ * names on pc-i440fx-3.1) and command-line sugar (-mem-prealloc makes
+ * every memory backend prealloc=on).  Applied when an object is created,
+ * in registration order, before anything the user sets.
+ */
+typedef struct GlobalProperty {
+    const char *driver;
+    const char *property;
+    const char *value;
+} GlobalProperty;
+
+/* Register a static, NULL-driver-terminated array (kept by reference). */
+void object_register_global_props(const GlobalProperty *props);
+/* Register one, copying the strings. */
+void object_register_sugar_prop(const char *driver, const char *property,
+                                const char *value);
+/* Forget every registration (tests). */
+void object_clear_global_props(void);
+
 /* --- user-creatable objects (-object, object-add, object-del) ----------- */
 
 /*

@@ -35,7 +35,18 @@ CASES = [
      '-M', 'memory-backend=m0'],
     ['-M', 'pc', '-m', '1G', '-object', R % '1G', '-M', 'memory-backend=m0'],
     ['-M', 'pc', '-object', R % '512M', '-M', 'memory-backend=m0'],
+    # Older machine versions: RAM block names and legacy NUMA as then.
+    ['-M', 'pc-i440fx-3.1,memory-backend=m0', '-m', '256M', '-object',
+     'memory-backend-memfd,id=m0,size=256M'],
+    ['-M', 'pc-i440fx-3.1,memory-backend=m0', '-m', '256M', '-object',
+     R % '256M'],
+    ['-M', 'pc-i440fx-3.1', '-m', '256M', '-mem-path', SHM],
+    ['-M', 'pc-i440fx-4.2', '-m', '2G', '-numa', 'node,mem=1G', '-numa',
+     'node,mem=1G'],
+    ['-M', 'pc-i440fx-7.1', '-m', '4G'],
     # Both refuse:
+    ['-M', 'pc-i440fx-5.1', '-m', '2G', '-numa', 'node,mem=1G', '-numa',
+     'node,mem=1G'],
     ['-M', 'none', '-m', '1G', '-object', R % '512M',
      '-M', 'memory-backend=m0'],
     ['-M', 'none', '-mem-path', SHM, '-object', R % '512M',

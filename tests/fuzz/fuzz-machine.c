@@ -68,11 +68,7 @@ void fuzz_machine_init(uint64_t ram_size)
     target_arch_set(target_arch_from_name("x86_64"));
     mc = machine_find_class("none", target_arch());
     g_assert(mc);
-    ms = MACHINE(object_new(object_class_get_name(OBJECT_CLASS(mc))));
-    object_property_add_child(object_get_root(), "machine", OBJECT(ms),
-                              &error_abort);
-    object_unref(ms);
-    current_machine = ms;
+    ms = machine_create(mc);
     ms->ram_size = ram_size;
     ms->maxram_size = ram_size;
     ms->have_custom_ram_size = true;

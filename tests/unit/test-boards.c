@@ -286,11 +286,7 @@ static Error *build_machine(const RefCase *rc, MachineState **pms)
     target_arch_set(arch);
     mc = type ? machine_find_class(type, arch) : machine_default_class(arch);
     g_assert_nonnull(mc);
-    ms = MACHINE(object_new(object_class_get_name(OBJECT_CLASS(mc))));
-    object_property_add_child(object_get_root(), "machine", OBJECT(ms),
-                              &error_abort);
-    object_unref(ms);
-    current_machine = ms;
+    ms = machine_create(mc);
     *pms = ms;
     for (guint i = 0; i < mopts->list->len; i++) {
         QemuOpt *o = mopts->list->pdata[i];
