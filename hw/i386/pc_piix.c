@@ -161,17 +161,20 @@ static const TypeInfo pc_piix_types[] = {
 
 static void pc_piix_register_types(void)
 {
+    static TypeInfo version_types[G_N_ELEMENTS(pc_versions)];
+
     type_register_static_array(pc_piix_types, G_N_ELEMENTS(pc_piix_types));
     for (size_t i = 0; i < G_N_ELEMENTS(pc_versions); i++) {
-        /* Type names are built once and live as long as the process. */
-        TypeInfo *ti = g_new0(TypeInfo, 1);
+        TypeInfo *ti = &version_types[i];
+        g_autofree char *name = g_strconcat(pc_versions[i].name,
+                                            TYPE_MACHINE_SUFFIX, NULL);
 
-        ti->name = g_strconcat(pc_versions[i].name, TYPE_MACHINE_SUFFIX,
-                               NULL);
+        /* Interned: the name lives as long as the process, like the type. */
+        ti->name = g_intern_string(name);
         ti->parent = TYPE_X86_MACHINE;
         ti->class_init = pc_i440fx_old_class_init;
         ti->class_data = (void *)&pc_versions[i];
-        type_register_static(ti);
     }
+    type_register_static_array(version_types, G_N_ELEMENTS(version_types));
 }
 type_init(pc_piix_register_types)

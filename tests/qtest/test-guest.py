@@ -70,6 +70,10 @@ def has_machine(arch, name):
         p = subprocess.run([binary(arch), '-M', 'help'],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=30)
+        if p.returncode != 0:
+            # A broken binary must fail the run, not skip every board.
+            raise RuntimeError('-M help failed (%d): %s' % (
+                p.returncode, p.stderr.decode('utf-8', 'replace')))
         names = set()
         for line in p.stdout.decode().splitlines()[1:]:
             words = line.split()
