@@ -560,7 +560,13 @@ static bool tcg_init_machine(AccelState *accel, MachineState *ms,
                    uc_strerror(err));
         return false;
     }
-    if (!ops->add_hooks(cpu, errp)) {
+    err = uc_hook_add(cpu->uc, &h, UC_HOOK_INTR, ops->intr, cpu, 1, 0);
+    if (err != UC_ERR_OK) {
+        error_setg(errp, "accel tcg: cannot hook exceptions: %s",
+                   uc_strerror(err));
+        return false;
+    }
+    if (ops->add_hooks && !ops->add_hooks(cpu, errp)) {
         return false;
     }
     err = uc_context_alloc(cpu->uc, &cpu->reset_ctx);

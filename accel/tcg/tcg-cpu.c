@@ -92,9 +92,7 @@ static bool x86_add_hooks(TCGCPU *cpu, Error **errp)
                                   cpu, 1, 0, UC_X86_INS_OUT), "out", errp) &&
            uc_hook_ok(uc_hook_add(cpu->uc, &h, UC_HOOK_INSN_INVALID,
                                   x86_insn_invalid, cpu, 1, 0),
-                      "invalid instructions", errp) &&
-           uc_hook_ok(uc_hook_add(cpu->uc, &h, UC_HOOK_INTR, x86_intr, cpu,
-                                  1, 0), "interrupts", errp);
+                      "invalid instructions", errp);
 }
 
 /*
@@ -167,6 +165,7 @@ static const TCGArchOps x86_64_ops = {
     .uc_arch = UC_ARCH_X86,
     .uc_mode = UC_MODE_64,
     .pc_reg = UC_X86_REG_RIP,
+    .intr = x86_intr,
     .add_hooks = x86_add_hooks,
     .boot_regs = x86_boot_regs,
     .dump_regs = x86_dump_regs,
@@ -275,14 +274,6 @@ static void a64_intr(uc_engine *uc, uint32_t intno, void *opaque)
                            intno, pc);
 }
 
-static bool a64_add_hooks(TCGCPU *cpu, Error **errp)
-{
-    uc_hook h;
-
-    return uc_hook_ok(uc_hook_add(cpu->uc, &h, UC_HOOK_INTR, a64_intr, cpu,
-                                  1, 0), "exceptions", errp);
-}
-
 /* Linux's arm64 boot protocol: x0 = DTB, x1..x3 = 0, at EL1 here. */
 static bool a64_boot_regs(TCGCPU *cpu, const GuestBootInfo *boot,
                           Error **errp)
@@ -327,7 +318,7 @@ static const TCGArchOps aarch64_ops = {
     .uc_arch = UC_ARCH_ARM64,
     .uc_mode = UC_MODE_ARM,
     .pc_reg = UC_ARM64_REG_PC,
-    .add_hooks = a64_add_hooks,
+    .intr = a64_intr,
     .boot_regs = a64_boot_regs,
     .dump_regs = a64_dump_regs,
 };
@@ -364,14 +355,6 @@ static void rv_intr(uc_engine *uc, uint32_t intno, void *opaque)
     }
     tcg_cpu_stop_from_hook(cpu, "unhandled exception %u at pc 0x%" PRIx64,
                            intno, pc);
-}
-
-static bool rv_add_hooks(TCGCPU *cpu, Error **errp)
-{
-    uc_hook h;
-
-    return uc_hook_ok(uc_hook_add(cpu->uc, &h, UC_HOOK_INTR, rv_intr, cpu,
-                                  1, 0), "exceptions", errp);
 }
 
 /* What QEMU's reset vector hands over: a0 = hart id, a1 = DTB. */
@@ -424,7 +407,7 @@ static const TCGArchOps riscv64_ops = {
     .uc_arch = UC_ARCH_RISCV,
     .uc_mode = UC_MODE_RISCV64,
     .pc_reg = UC_RISCV_REG_PC,
-    .add_hooks = rv_add_hooks,
+    .intr = rv_intr,
     .boot_regs = rv_boot_regs,
     .dump_regs = rv_dump_regs,
 };

@@ -23,7 +23,9 @@ typedef struct TCGArchOps {
     uc_arch uc_arch;
     uc_mode uc_mode;
     int pc_reg;                 /* UC_*_REG_PC / RIP */
-    /* Architecture hooks: port I/O, HVC, exceptions. */
+    /* Exceptions (HVC, ecall, faults), hooked for every architecture. */
+    void (*intr)(uc_engine *uc, uint32_t intno, void *opaque);
+    /* Further hooks an architecture needs (x86 port I/O), or NULL. */
     bool (*add_hooks)(TCGCPU *cpu, Error **errp);
     /* Registers at boot, after the engine's own reset (docs/boot.md). */
     bool (*boot_regs)(TCGCPU *cpu, const GuestBootInfo *boot, Error **errp);
