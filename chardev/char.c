@@ -390,18 +390,6 @@ void chr_write(Chardev *chr, const void *buf, size_t len)
     g_mutex_unlock(&chr->write_lock);
 }
 
-void chr_printf(Chardev *chr, const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-
-    va_start(ap, fmt);
-    s = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    chr_write(chr, s, strlen(s));
-    g_free(s);
-}
-
 bool chr_is_connected(Chardev *chr)
 {
     return chr->out_fd >= 0;

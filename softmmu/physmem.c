@@ -225,24 +225,6 @@ RAMBlock *ram_block_by_name(const char *idstr)
     return NULL;
 }
 
-RAMBlock *ram_block_from_host(void *host, uint64_t *offset)
-{
-    uint8_t *p = host;
-
-    for (GList *l = ram_blocks; l; l = l->next) {
-        RAMBlock *block = l->data;
-
-        if (!block->alias_of && p >= block->host &&
-            p < block->host + block->max_length) {
-            if (offset) {
-                *offset = p - block->host;
-            }
-            return block;
-        }
-    }
-    return NULL;
-}
-
 int ram_block_foreach(int (*fn)(RAMBlock *block, void *opaque), void *opaque)
 {
     for (GList *l = ram_blocks; l; l = l->next) {
@@ -253,25 +235,6 @@ int ram_block_foreach(int (*fn)(RAMBlock *block, void *opaque), void *opaque)
         }
     }
     return 0;
-}
-
-unsigned ram_block_count(void)
-{
-    return g_list_length(ram_blocks);
-}
-
-uint64_t ram_bytes_total(void)
-{
-    uint64_t total = 0;
-
-    for (GList *l = ram_blocks; l; l = l->next) {
-        RAMBlock *block = l->data;
-
-        if (block->flags & RAM_MIGRATABLE) {
-            total += block->used_length;
-        }
-    }
-    return total;
 }
 
 void ram_block_format(GString *out)
@@ -326,7 +289,3 @@ void ram_block_set_dirty(RAMBlock *block, uint64_t start, uint64_t len)
     }
 }
 
-void ram_block_set_all_dirty(RAMBlock *block)
-{
-    ram_block_set_dirty(block, 0, block->used_length);
-}

@@ -522,19 +522,3 @@ bool machine_run_board_init(MachineState *ms, const char *mem_path,
     return machine_add_guest_devices(ms, errp) &&
            machine_load_guest(ms, errp);
 }
-
-void machine_map_ram_split(MachineState *ms, MemoryRegion *sysmem,
-                           uint64_t below_4g, MemoryRegion *lowmem,
-                           MemoryRegion *highmem)
-{
-    uint64_t low = MIN(ms->ram_size, below_4g);
-
-    memory_region_init_alias(lowmem, OBJECT(ms), "ram-below-4g", ms->ram, 0,
-                             low);
-    memory_region_add_subregion(sysmem, 0, lowmem);
-    if (ms->ram_size > low) {
-        memory_region_init_alias(highmem, OBJECT(ms), "ram-above-4g",
-                                 ms->ram, low, ms->ram_size - low);
-        memory_region_add_subregion(sysmem, 4 * GiB, highmem);
-    }
-}

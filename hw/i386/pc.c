@@ -68,14 +68,34 @@ void pc_machine_class_add_props(ObjectClass *oc)
 
 /* --- RAM and firmware --------------------------------------------------- */
 
+/*
+ * Main RAM as the PC sees it: the first @below_4g bytes at 0
+ * ("ram-below-4g"), the rest at 4 GiB ("ram-above-4g").
+ */
+static void map_ram_split(MachineState *ms, MemoryRegion *sysmem,
+                          uint64_t below_4g, MemoryRegion *lowmem,
+                          MemoryRegion *highmem)
+{
+    uint64_t low = MIN(ms->ram_size, below_4g);
+
+    memory_region_init_alias(lowmem, OBJECT(ms), "ram-below-4g", ms->ram, 0,
+                             low);
+    memory_region_add_subregion(sysmem, 0, lowmem);
+    if (ms->ram_size > low) {
+        memory_region_init_alias(highmem, OBJECT(ms), "ram-above-4g",
+                                 ms->ram, low, ms->ram_size - low);
+        memory_region_add_subregion(sysmem, 4 * GiB, highmem);
+    }
+}
+
 void x86_map_ram(X86MachineState *x86ms, uint64_t lowmem)
 {
     MachineState *ms = MACHINE(x86ms);
 
     x86ms->below_4g_mem_size = MIN(ms->ram_size, lowmem);
     x86ms->above_4g_mem_size = ms->ram_size - x86ms->below_4g_mem_size;
-    machine_map_ram_split(ms, get_system_memory(), x86ms->below_4g_mem_size,
-                          &x86ms->ram_below_4g, &x86ms->ram_above_4g);
+    map_ram_split(ms, get_system_memory(), x86ms->below_4g_mem_size,
+                  &x86ms->ram_below_4g, &x86ms->ram_above_4g);
 }
 
 bool x86_bios_init(X86MachineState *x86ms, MemoryRegion *container,

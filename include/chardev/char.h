@@ -32,7 +32,6 @@ void chr_set_handlers(Chardev *chr, ChrReadFunc *read, ChrEventFunc *event,
 /* Write all of @buf (blocking briefly if the peer is slow); drops when
  * nobody is connected.  Thread-safe. */
 void chr_write(Chardev *chr, const void *buf, size_t len);
-void chr_printf(Chardev *chr, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 bool chr_is_connected(Chardev *chr);
 /* Drop the current client (a server keeps listening). */
 void chr_disconnect(Chardev *chr);

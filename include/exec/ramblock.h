@@ -100,18 +100,13 @@ void ram_block_unset_idstr(RAMBlock *block);
 bool ram_block_set_alias_covered(RAMBlock *block, Error **errp);
 
 RAMBlock *ram_block_by_name(const char *idstr);
-RAMBlock *ram_block_from_host(void *host, uint64_t *offset);
 /* Iterate in list order (largest first, as QEMU keeps them). */
 int ram_block_foreach(int (*fn)(RAMBlock *block, void *opaque), void *opaque);
-unsigned ram_block_count(void);
-/* Total of used_length over migratable, non-alias-covered blocks. */
-uint64_t ram_bytes_total(void);
 
 /* "info ramblock" in QEMU 7.2's format (alias-covered blocks left out). */
 void ram_block_format(GString *out);
 
 /* Dirty tracking: mark [start, start+len) of @block dirty. */
 void ram_block_set_dirty(RAMBlock *block, uint64_t start, uint64_t len);
-void ram_block_set_all_dirty(RAMBlock *block);
 
 #endif

@@ -178,14 +178,6 @@ bool numa_complete_configuration(MachineState *ms, Error **errp);
 /* Start address of node @n in guest RAM (nodes are laid out in order). */
 uint64_t numa_node_ram_start(MachineState *ms, unsigned n);
 
-/*
- * Helpers for boards: split main RAM at @below_4g_limit into a
- * "ram-below-4g" alias at 0 and a "ram-above-4g" alias at 4 GiB.
- */
-void machine_map_ram_split(MachineState *ms, MemoryRegion *sysmem,
-                           uint64_t below_4g, MemoryRegion *lowmem,
-                           MemoryRegion *highmem);
-
 /* Declare a machine type with a class_init; see hw/core/null-machine.c. */
 #define DEFINE_MACHINE_TYPE(namestr, class_init_fn) \
     static const TypeInfo machine_type_##class_init_fn = { \
