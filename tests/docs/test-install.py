@@ -40,6 +40,9 @@ def main():
         for page in ('man1/memvm.1', 'man7/memvm-backends.7'):
             t.ok(os.path.isfile(os.path.join(root, mandir, page)),
                  '%s is installed' % page)
+        t.ok(all(os.readlink(os.path.join(root, mandir, 'man1', b + '.1'))
+                 == 'memvm.1' for b in built),
+             'memvm-system-*.1 are links to memvm.1')
         docs = os.path.join(root, datadir, 'doc', 'memvm')
         have = set(os.listdir(docs)) if os.path.isdir(docs) else set()
         src = os.environ.get('MEMVM_SOURCE_DIR', '.')
