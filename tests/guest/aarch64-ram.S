@@ -13,9 +13,11 @@
  * off at once (the benchmark's baseline).
  * Built with --defsym LIVE=1 (the live migration test): store (address ^
  * pattern) + round into every page, round after round, printing every
- * 16th round, until a 'q' arrives on the UART; then read all pages back,
- * print the rounds and the sum, PASS if every page holds the last
- * round's word, and power off.
+ * 16th round, until a 'q' arrives on the UART, counting pages that do not
+ * hold the previous round's word before the store (stale: a page that a
+ * migration lost); then read all pages back, print the rounds, the
+ * stale count and the sum, PASS if nothing was stale and every page
+ * holds the last round's word, and power off.
  */
     .equ UART_BASE, 0x09000000      /* PL011 */
     .equ UART_FR, 0x18
@@ -89,6 +91,7 @@ _start:
 .ifdef LIVE
     ldr     x25, =PATTERN_VALUE     /* x25 = pattern */
     mov     x26, #0                 /* x26 = round */
+    mov     x18, #0                 /* x18 = stale pages seen */
 1:  add     x26, x26, #1
     mov     x22, #0
 2:  add     x1, x21, x22, lsl #4
@@ -100,6 +103,11 @@ _start:
     b.lo    5f
 4:  eor     x4, x2, x25
     add     x4, x4, x26
+    ldr     x5, [x2]                /* the previous round's word? */
+    sub     x6, x4, #1
+    cmp     x26, #1
+    ccmp    x5, x6, #4, ne          /* round 1: as if equal */
+    cinc    x18, x18, ne
     str     x4, [x2]
 5:  add     x2, x2, #0x1000
     cmp     x2, x3
@@ -156,11 +164,17 @@ _start:
     mov     x0, x19
     bl      puthex
     bl      newline
+    adr     x0, msg_stale
+    bl      puts
+    mov     x0, x18
+    bl      puthex
+    bl      newline
     adr     x0, msg_sum
     bl      puts
     mov     x0, x28
     bl      puthex
     bl      newline
+    cbnz    x18, fail
     cmp     x27, x28
     b.ne    fail
     adr     x0, msg_pass
@@ -454,6 +468,7 @@ msg_fail:   .asciz "FAIL\n"
 msg_filled: .asciz "filled\n"
 msg_round:  .asciz "round "
 msg_rounds: .asciz "rounds "
+msg_stale:  .asciz "stale "
 
     .bss
     .balign 16

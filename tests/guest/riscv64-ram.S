@@ -11,8 +11,10 @@
  * once (the benchmark's baseline).  Built with --defsym LIVE=1 (the live
  * migration test): store (address ^ pattern) + round into every page,
  * round after round, printing every 16th round, until a 'q' arrives on
- * the UART; then read all pages back, print the rounds and the sum, PASS
- * if every page holds the last round's word.
+ * the UART, counting pages that do not hold the previous round's word
+ * before the store (stale: a page that a migration lost); then read all
+ * pages back, print the rounds, the stale count and the sum, PASS if
+ * nothing was stale and every page holds the last round's word.
  */
     .equ UART_BASE, 0x10000000      /* ns16550a */
     .equ UART_LSR, 5
@@ -87,6 +89,7 @@ _start:
 .ifdef LIVE
     li      s6, PATTERN_VALUE
     li      s7, 0                   /* s7 = round */
+    li      s11, 0                  /* s11 = stale pages seen */
 1:  addi    s7, s7, 1
     li      t6, 0x1000
     li      s3, 0
@@ -99,7 +102,13 @@ _start:
     bltu    t1, s5, 5f
 4:  xor     t3, t1, s6
     add     t3, t3, s7
-    sd      t3, 0(t1)
+    li      t4, 1
+    beq     s7, t4, 8f              /* round 1: nothing to check */
+    ld      t4, 0(t1)               /* the previous round's word? */
+    addi    t5, t3, -1
+    beq     t4, t5, 8f
+    addi    s11, s11, 1
+8:  sd      t3, 0(t1)
 5:  add     t1, t1, t6
     bltu    t1, t2, 3b
     addi    s3, s3, 1
@@ -151,11 +160,17 @@ _start:
     mv      a0, s8
     call    puthex
     call    newline
+    la      a0, msg_stale
+    call    puts
+    mv      a0, s11
+    call    puthex
+    call    newline
     la      a0, msg_sum
     call    puts
     mv      a0, s9
     call    puthex
     call    newline
+    bnez    s11, fail
     bne     s9, s10, fail
     la      a0, msg_pass
     call    puts
@@ -455,6 +470,7 @@ msg_fail:   .asciz "FAIL\n"
 msg_filled: .asciz "filled\n"
 msg_round:  .asciz "round "
 msg_rounds: .asciz "rounds "
+msg_stale:  .asciz "stale "
 
     .bss
     .balign 16
