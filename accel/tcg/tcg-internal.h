@@ -7,6 +7,8 @@
 
 #include <unicorn/unicorn.h>
 
+#include "hw/boards.h"
+#include "hw/cpu-irq.h"
 #include "hw/loader.h"
 
 /*
@@ -27,6 +29,18 @@ typedef struct TCGArchOps {
     void (*intr)(uc_engine *uc, uint32_t intno, void *opaque);
     /* Further hooks an architecture needs (x86 port I/O), or NULL. */
     bool (*add_hooks)(TCGCPU *cpu, Error **errp);
+    /*
+     * Right after uc_open(), before anything reads a register: the CPU
+     * model (-cpu) and what the architecture keeps per CPU (cpu->arch).
+     * NULL when there is nothing to do.
+     */
+    bool (*setup)(TCGCPU *cpu, MachineState *ms, Error **errp);
+    void (*teardown)(TCGCPU *cpu);
+    /*
+     * Set interrupt input @line (CPU_IRQ_*) of the engine to @level; on
+     * the vCPU thread, while it owns the engine.  NULL: no interrupts.
+     */
+    void (*apply_irq)(TCGCPU *cpu, int line, int level);
     /* Registers at boot, after the engine's own reset (docs/boot.md). */
     bool (*boot_regs)(TCGCPU *cpu, const GuestBootInfo *boot, Error **errp);
     /* Registers in the spirit of QEMU's "info registers". */
@@ -46,6 +60,11 @@ struct TCGCPU {
     unsigned pauses;            /* outstanding tcg_cpu_pause() calls */
     bool in_emu;                /* the vCPU thread owns the engine */
     bool halted;                /* the guest stopped itself, or failed */
+    bool idle;                  /* waits for an interrupt (WFI, hlt) */
+    int irq_level[CPU_IRQ_NUM]; /* the CPU's interrupt inputs */
+    unsigned irq_gen;           /* counts changes of irq_level */
+    unsigned irq_applied;       /* irq_gen the engine has seen */
+    GThread *kick_thread;       /* gets the vCPU out for irq changes */
     bool quit;                  /* end the thread */
     uint64_t kicks;             /* uc_emu_stop() calls from other threads */
 
@@ -55,6 +74,8 @@ struct TCGCPU {
      */
     GString *fault;             /* a guest error, reported and fatal */
     bool guest_done;            /* powered off, reset or CPU_OFF */
+
+    void *arch;                 /* per-architecture state (setup) */
 };
 
 /* The architecture memvm-system-<arch> runs, or NULL if unsupported. */

@@ -102,6 +102,7 @@ struct MachineState {
     char *kernel_filename;
     char *kernel_cmdline;
     char *initrd_filename;
+    char *cpu_model;            /* -cpu, NULL for the board's default */
     char *accel;
     /* From -m: */
     uint64_t ram_size;          /* in bytes */
