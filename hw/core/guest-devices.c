@@ -78,10 +78,16 @@ static bool fdt_ok(int ret, const char *what, Error **errp)
     return true;
 }
 
-/* Room for a few more nodes in the board's packed tree. */
+/*
+ * Room for more nodes in the board's packed tree: on Arm virt the tree
+ * stays the 1 MiB of QEMU's (which Linux sets aside whole, so it counts
+ * in /proc/meminfo), elsewhere it is packed again.
+ */
+#define ARM_VIRT_FDT_SIZE 0x100000
+
 static void *fdt_reopen(MachineState *ms, Error **errp)
 {
-    size_t size = ms->fdt_size + 8192;
+    size_t size = ms->fdt_size + (ms->fdt_guest_size ?: 4096);
     void *fdt = g_malloc0(size);
 
     if (!fdt_ok(fdt_open_into(ms->fdt, fdt, size), "(reopening)", errp)) {
@@ -170,6 +176,7 @@ static bool arm_virt_guest_devices(MachineState *ms, Error **errp)
     if (addr_taken(&address_space_memory, ARM_VIRT_UART_BASE) || !ms->fdt) {
         return true;
     }
+    ms->fdt_guest_size = ARM_VIRT_FDT_SIZE;
     uart = pl011_create(get_system_memory(), ARM_VIRT_UART_BASE,
                         serial_hd(0));
     keep_device(uart);

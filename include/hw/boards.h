@@ -117,6 +117,12 @@ struct MachineState {
     unsigned smp_cpus;
     void *fdt;                  /* device tree built by the board */
     int fdt_size;
+    /*
+     * The size of the device tree blob the guest gets (its totalsize,
+     * padding included), 0 for packed: QEMU's Arm virt hands over its
+     * whole 1 MiB tree, which Linux keeps reserved.
+     */
+    uint32_t fdt_guest_size;
     /* -kernel: where the guest starts (hw/loader.h); NULL without it. */
     struct GuestBootInfo *boot;
     /* Board private state follows in subclasses. */
