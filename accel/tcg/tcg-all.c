@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 #include "accel/tcg/tcg-internal.h"
+#include "migration/migration.h"
 #include "sysemu/runstate.h"
 
 #define TCG_PAGE_SIZE 4096ULL
@@ -697,6 +698,32 @@ static void tcg_cpu_reset(void *opaque)
 
 /* --- the accelerator ---------------------------------------------------- */
 
+/* The migration core's view of our dirty tracking. */
+static void tcg_mig_log_start(void *opaque)
+{
+    Error *err = NULL;
+
+    if (!tcg_dirty_log_start(opaque, &err)) {
+        error_report_err(err);
+    }
+}
+
+static void tcg_mig_log_sync(void *opaque)
+{
+    tcg_dirty_log_sync(opaque);
+}
+
+static void tcg_mig_log_stop(void *opaque)
+{
+    tcg_dirty_log_stop(opaque);
+}
+
+static const MigrationDirtyLogOps tcg_mig_dirty_log = {
+    .log_start = tcg_mig_log_start,
+    .log_sync = tcg_mig_log_sync,
+    .log_stop = tcg_mig_log_stop,
+};
+
 static bool tcg_init_machine(AccelState *accel, MachineState *ms,
                              Error **errp)
 {
@@ -764,6 +791,7 @@ static bool tcg_init_machine(AccelState *accel, MachineState *ms,
                    uc_strerror(err));
         return false;
     }
+    tcg_vmstate_register(cpu);
 
     s->maps = g_ptr_array_new_with_free_func(g_free);
     s->mem_listener = (MemoryListener) {
@@ -803,6 +831,7 @@ static bool tcg_start_vcpus(AccelState *accel, MachineState *ms,
         cpu->kick_thread = g_thread_new("CPU 0/kick", tcg_kick_thread, cpu);
         cpu_irq_set_sink(tcg_cpu_irq_sink, s);
     }
+    migration_dirty_log_register(&tcg_mig_dirty_log, accel);
     cpu->thread = g_thread_new("CPU 0/TCG", tcg_cpu_thread, cpu);
     return true;
 }
@@ -817,6 +846,7 @@ static void tcg_shutdown(AccelState *accel)
     }
     tcg_dirty_log_stop(accel);
     if (cpu->thread) {
+        migration_dirty_log_register(NULL, NULL);
         g_mutex_lock(&cpu->lock);
         cpu->quit = true;
         tcg_cpu_kick_locked(cpu);
@@ -839,6 +869,7 @@ static void tcg_shutdown(AccelState *accel)
         g_ptr_array_unref(s->maps);
         s->maps = NULL;
     }
+    tcg_vmstate_unregister(cpu);
     if (cpu->reset_ctx) {
         uc_context_free(cpu->reset_ctx);
     }
