@@ -794,6 +794,7 @@ static bool tcg_init_machine(AccelState *accel, MachineState *ms,
     tcg_vmstate_register(cpu);
 
     s->maps = g_ptr_array_new_with_free_func(g_free);
+    cpu->maps = s->maps;
     s->mem_listener = (MemoryListener) {
         .name = "tcg",
         .begin = tcg_mem_begin,

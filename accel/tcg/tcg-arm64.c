@@ -172,3 +172,178 @@ void a64_uc_set_irq(A64UcCPU *c, int line, int level)
         ucx.reset_interrupt(c->cs, mask);
     }
 }
+
+/*
+ * --- Guest stores at full speed ---------------------------------------
+ *
+ * Unicorn 2.0.1 keeps no dirty bitmap: its cpu_physical_memory_is_clean()
+ * always answers "clean", so every writable RAM page enters the TLB with
+ * TLB_NOTDIRTY and every guest store leaves the translated code for the
+ * store helper (the virtual-address lookup above, the hook lists, a
+ * self-modifying-code check of the page), about 70 ns a store.  That
+ * check is only needed on pages that hold translated code.
+ *
+ * memvm wraps two of the library's functions by defining them here (the
+ * library calls them through its PLT, so the executable's definitions
+ * win; the wrappers call the library's own through RTLD_NEXT):
+ *  - tlb_protect_code_aarch64(), called when a page gets its first
+ *    translated block, and tlb_unprotect_code_aarch64(), when it loses
+ *    its last: memvm keeps the set of such pages (by host address) and
+ *    flushes the TLB when one is added;
+ *  - tlb_set_page_with_attrs_aarch64(), which fills a TLB entry: for a
+ *    writable RAM page outside the set the entry is made clean at once
+ *    with the library's tlb_set_dirty_aarch64(), and stores to it stay in
+ *    the translated code, as in QEMU.
+ * While a UC_HOOK_MEM_WRITE hook is wanted (dirty tracking for
+ * migration) the wrappers leave every entry as unicorn makes it, since
+ * the hooks run in the slow path only.
+ */
+#define UC_PAGE_WRITE 0x0002        /* QEMU's PAGE_WRITE */
+#define UC_PAGE_SHIFT 12
+
+typedef void (*uc_set_page_fn)(void *cs, uint64_t vaddr, uint64_t paddr,
+                               uint32_t attrs, int prot, int mmu_idx,
+                               uint64_t size);
+typedef void (*uc_code_fn)(void *uc, uint64_t ram_addr);
+typedef void *(*uc_map_ram_fn)(void *uc, void *block, uint64_t ram_addr);
+typedef void (*uc_vaddr_fn)(void *cs, uint64_t vaddr);
+
+static struct {
+    bool resolved, ok;
+    uc_set_page_fn set_page;
+    uc_code_fn protect, unprotect;
+    uc_map_ram_fn map_ram;
+    uc_vaddr_fn set_dirty;
+    uc_cpu_fn flush;
+} ucs;
+
+/* The one aarch64 vCPU whose stores are sped up, and its RAM map. */
+static struct {
+    void *uc;
+    A64UcCPU *cpu;
+    GPtrArray *maps;            /* of TCGMapping *, the accel's */
+    bool hooks;                 /* a store hook is wanted: stay slow */
+    GHashTable *code_pages;     /* host page number -> present */
+    uint64_t fast_fills, slow_fills;
+} fast;
+
+static void ucs_resolve(void)
+{
+    if (ucs.resolved) {
+        return;
+    }
+    ucs.resolved = true;
+    ucs.set_page = (uc_set_page_fn)dlsym(RTLD_NEXT,
+                                         "tlb_set_page_with_attrs_aarch64");
+    ucs.protect = (uc_code_fn)dlsym(RTLD_NEXT, "tlb_protect_code_aarch64");
+    ucs.unprotect = (uc_code_fn)dlsym(RTLD_NEXT,
+                                      "tlb_unprotect_code_aarch64");
+    ucs.map_ram = (uc_map_ram_fn)dlsym(RTLD_DEFAULT,
+                                       "qemu_map_ram_ptr_aarch64");
+    ucs.set_dirty = (uc_vaddr_fn)dlsym(RTLD_DEFAULT, "tlb_set_dirty_aarch64");
+    ucs.flush = (uc_cpu_fn)dlsym(RTLD_DEFAULT, "tlb_flush_aarch64");
+    ucs.ok = ucs.set_page && ucs.protect && ucs.unprotect && ucs.map_ram &&
+             ucs.set_dirty && ucs.flush;
+}
+
+void a64_uc_fast_stores_start(TCGCPU *cpu, A64UcCPU *c, GPtrArray *maps)
+{
+    ucs_resolve();
+    if (!ucs.ok || getenv("MEMVM_TCG_SLOW_STORES")) {
+        return;
+    }
+    fast.uc = cpu->uc;
+    fast.cpu = c;
+    fast.maps = maps;
+    fast.code_pages = g_hash_table_new(g_direct_hash, g_direct_equal);
+}
+
+void a64_uc_fast_stores_stop(void)
+{
+    if (fast.code_pages) {
+        g_hash_table_destroy(fast.code_pages);
+    }
+    memset(&fast, 0, sizeof(fast));
+}
+
+void a64_uc_fast_stores_hooks(bool hooks)
+{
+    fast.hooks = hooks;
+    if (fast.cpu) {
+        /* Entries made clean before now would skip the hooks. */
+        ucs.flush(fast.cpu->cs);
+    }
+}
+
+/* The host address of guest physical @paddr if it is RAM, else NULL. */
+static uint8_t *fast_host_of(uint64_t paddr)
+{
+    for (guint i = 0; i < fast.maps->len; i++) {
+        TCGMapping *m = g_ptr_array_index(fast.maps, i);
+
+        if (m->kind == TCG_MAP_RAM && paddr - m->start < m->size) {
+            return (uint8_t *)m->host + (paddr - m->start);
+        }
+    }
+    return NULL;
+}
+
+static gpointer host_page_key(const void *host)
+{
+    return GSIZE_TO_POINTER((uintptr_t)host >> UC_PAGE_SHIFT);
+}
+
+void tlb_set_page_with_attrs_aarch64(void *cs, uint64_t vaddr,
+                                     uint64_t paddr, uint32_t attrs,
+                                     int prot, int mmu_idx, uint64_t size);
+void tlb_set_page_with_attrs_aarch64(void *cs, uint64_t vaddr,
+                                     uint64_t paddr, uint32_t attrs,
+                                     int prot, int mmu_idx, uint64_t size)
+{
+    uint8_t *host;
+
+    ucs_resolve();
+    ucs.set_page(cs, vaddr, paddr, attrs, prot, mmu_idx, size);
+    if (!fast.cpu || cs != fast.cpu->cs || fast.hooks ||
+        !(prot & UC_PAGE_WRITE)) {
+        return;
+    }
+    host = fast_host_of(paddr);
+    if (!host || g_hash_table_contains(fast.code_pages, host_page_key(host))) {
+        fast.slow_fills++;
+        return;
+    }
+    fast.fast_fills++;
+    ucs.set_dirty(cs, vaddr);
+}
+
+void tlb_protect_code_aarch64(void *uc, uint64_t ram_addr);
+void tlb_protect_code_aarch64(void *uc, uint64_t ram_addr)
+{
+    ucs_resolve();
+    if (fast.cpu && uc == fast.uc) {
+        void *host = ucs.map_ram(uc, NULL, ram_addr);
+
+        if (host && !g_hash_table_contains(fast.code_pages,
+                                           host_page_key(host))) {
+            g_hash_table_add(fast.code_pages, host_page_key(host));
+            /* Clean entries for the page may exist: make them refill. */
+            ucs.flush(fast.cpu->cs);
+        }
+    }
+    ucs.protect(uc, ram_addr);
+}
+
+void tlb_unprotect_code_aarch64(void *uc, uint64_t ram_addr);
+void tlb_unprotect_code_aarch64(void *uc, uint64_t ram_addr)
+{
+    ucs_resolve();
+    if (fast.cpu && uc == fast.uc) {
+        void *host = ucs.map_ram(uc, NULL, ram_addr);
+
+        if (host) {
+            g_hash_table_remove(fast.code_pages, host_page_key(host));
+        }
+    }
+    ucs.unprotect(uc, ram_addr);
+}

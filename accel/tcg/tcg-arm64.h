@@ -25,4 +25,13 @@ void a64_uc_rebuild_hflags(A64UcCPU *c);
 /* Line CPU_IRQ_HARD/FIQ to @level; on the vCPU thread only. */
 void a64_uc_set_irq(A64UcCPU *c, int line, int level);
 
+/*
+ * Guest stores to RAM without unicorn's slow path (tcg-arm64.c): from
+ * start to stop, for the CPU @c whose accel map is @maps.  While @hooks
+ * (store hooks wanted, for dirty tracking) it steps aside.
+ */
+void a64_uc_fast_stores_start(TCGCPU *cpu, A64UcCPU *c, GPtrArray *maps);
+void a64_uc_fast_stores_stop(void);
+void a64_uc_fast_stores_hooks(bool hooks);
+
 #endif

@@ -267,6 +267,7 @@ static void a64_psci(TCGCPU *cpu)
 typedef struct A64CPU {
     A64UcCPU uc;
     ArmGenericTimer *gtimer;
+    bool fast_stores;           /* a64_uc_fast_stores_start() was called */
 } A64CPU;
 
 static void a64_intr(uc_engine *uc, uint32_t intno, void *opaque)
@@ -360,6 +361,9 @@ static void a64_teardown(TCGCPU *cpu)
     A64CPU *a = cpu->arch;
 
     if (a) {
+        if (a->fast_stores) {
+            a64_uc_fast_stores_stop();
+        }
         arm_gtimer_free(a->gtimer);
         g_free(a);
         cpu->arch = NULL;
@@ -440,6 +444,10 @@ static bool a64_boot_regs(TCGCPU *cpu, const GuestBootInfo *boot,
     tcg_reg_write(cpu, UC_ARM64_REG_PSTATE, A64_PSTATE_BOOT);
     /* The engine caches the EL in its translation flags. */
     a64_uc_rebuild_hflags(&a->uc);
+    if (!a->fast_stores) {
+        a64_uc_fast_stores_start(cpu, &a->uc, cpu->maps);
+        a->fast_stores = true;
+    }
     tcg_reg_write(cpu, UC_ARM64_REG_PC, boot->entry);
     tcg_reg_write(cpu, UC_ARM64_REG_X0, boot->fdt_addr);
     tcg_reg_write(cpu, UC_ARM64_REG_X1, 0);

@@ -84,6 +84,7 @@ struct TCGCPU {
     bool guest_done;            /* powered off, reset or CPU_OFF */
 
     void *arch;                 /* per-architecture state (setup) */
+    GPtrArray *maps;            /* the accel's TCGState.maps */
 };
 
 #define TYPE_TCG_ACCEL ACCEL_CLASS_NAME("tcg")
