@@ -88,6 +88,13 @@ struct MachineClass {
     bool numa_mem_supported;    /* legacy -numa node,mem= allowed */
     unsigned default_cpus;
     unsigned max_cpus;
+    /*
+     * Before any guest RAM is mapped: does the RAM, the hot-plug area of
+     * -m maxmem/slots and the board's windows fit the guest physical
+     * address space?  NULL: nothing to check.  Must not change state
+     * that init() does not set again.
+     */
+    bool (*check_memory_map)(MachineState *ms, Error **errp);
     /* Map machine->ram and create devices. */
     bool (*init)(MachineState *ms, Error **errp);
     void (*reset)(MachineState *ms);
