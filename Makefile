@@ -3,8 +3,11 @@
 BUILD ?= build
 SAN_BUILD ?= build-san
 FUZZ_SECONDS ?= 60
+# make install PREFIX=/usr DESTDIR=/tmp/stage: binaries, man pages, docs.
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: all deps build build-san check check-fast demo clean fuzz distclean
+.PHONY: all deps build build-san check check-fast demo clean fuzz distclean install
 
 all: build
 
@@ -30,6 +33,12 @@ check: build build-san
 # Quicker loop for developers: the normal build only.
 check-fast: build
 	python3 scripts/run-tests.py --build $(BUILD)
+
+# meson installs what its targets mark install: true (memvm and its
+# memvm-system-* names, the man pages, docs/).
+install: build
+	meson configure $(BUILD) -Dprefix=$(PREFIX)
+	DESTDIR="$(DESTDIR)" meson install -C $(BUILD) --quiet
 
 demo: build
 	bash scripts/demo.sh $(BUILD)

@@ -13,6 +13,10 @@ PKGS=(
     binutils-x86-64-linux-gnu
     qemu-system-x86 qemu-system-arm qemu-system-misc
     qemu-system-mips qemu-system-ppc qemu-system-sparc
+    # man pages (rst2man), Debian packaging, libvirt compatibility test
+    python3-docutils man-db
+    debhelper dpkg-dev lintian fakeroot
+    libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
 )
 
 missing=()

@@ -3,8 +3,11 @@
 
 Tests speak TAP.  Each "ok"/"not ok" line counts as one test; a "# SKIP"
 directive counts as skipped; a plan of "1..0 # SKIP reason" skips the whole
-program.  A program that exits non-zero without reporting a failure counts
-as one failure.  The last line printed is "N passed, N failed, N skipped".
+program.  Nothing passes silently: a program that exits non-zero without
+reporting a failure, reports no result at all, runs fewer or more tests
+than its plan says, or skips one without a reason counts one failure.
+The skips are listed with their reasons; the last line printed is
+"N passed, N failed, N skipped".
 Tests of a build configured with b_sanitize (./configure
 --enable-sanitizers) get MEMVM_SANITIZED=1 in their environment and three
 times the time.
@@ -21,6 +24,7 @@ import time
 TAP_RE = re.compile(r'^(not ok|ok)\b\s*(\d+)?\s*(?:-\s*)?(.*?)\s*(?:#\s*(SKIP|TODO)\b(.*))?$',
                     re.IGNORECASE)
 PLAN_SKIP_RE = re.compile(r'^1\.\.0\s*#\s*skip\S*\s*(.*)$', re.IGNORECASE)
+PLAN_RE = re.compile(r'^1\.\.(\d+)\s*(#.*)?$')
 
 
 def load_tests(builddir):
@@ -63,24 +67,45 @@ def run_one(test, builddir, label, timeout_scale, sanitized):
     passed = failed = skipped = 0
     fails = []
     skips = []
+    plan = None
     for line in output.splitlines():
         m = PLAN_SKIP_RE.match(line.strip())
-        if m:
+        if m and m.group(1).strip():
             skipped += 1
             skips.append('%s: %s' % (test['name'], m.group(1).strip()))
+            plan = 0
+            continue
+        m = PLAN_RE.match(line.strip())
+        if m:
+            plan = int(m.group(1))
             continue
         m = TAP_RE.match(line.strip())
         if not m:
             continue
         status, _, desc, directive, reason = m.groups()
+        reason = (reason or '').strip()
         if directive and directive.upper() == 'SKIP':
+            if not reason:
+                failed += 1
+                fails.append('%s: skipped without a reason' % desc)
+                continue
             skipped += 1
-            skips.append('%s %s: %s' % (test['name'], desc, (reason or '').strip()))
+            skips.append('%s %s: %s' % (test['name'], desc, reason))
         elif status.lower() == 'ok':
             passed += 1
         else:
             failed += 1
             fails.append(desc)
+    results = passed + failed + skipped
+    if plan == 0 and not skips:
+        failed += 1
+        fails.append('skipped everything without a reason')
+    elif results == 0 and plan is None:
+        failed += 1
+        fails.append('no test result in its output')
+    elif plan is not None and plan != 0 and plan != results:
+        failed += 1
+        fails.append('planned %d tests, reported %d' % (plan, results))
     if rc != 0 and failed == 0:
         failed += 1
         fails.append('exit status %d' % rc)

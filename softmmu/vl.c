@@ -117,7 +117,8 @@ static void vl_usage(void)
            "-append CMDLINE  -dtb FILE  -qmp SPEC  -monitor SPEC\n"
            "-qtest SPEC  -qtest-log FILE  -serial SPEC  -nographic\n"
            "-display none  -nodefaults  -S  -smp N  -arch ARCH\n"
-           "See README.md and docs/ for details.\n",
+           "Every option, the memory backends and QMP are described in\n"
+           "memvm(1) and memvm-backends(7): man memvm\n",
            error_get_progname(), MEMVM_VERSION);
 }
 

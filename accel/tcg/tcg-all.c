@@ -25,10 +25,6 @@
 #include <stdio.h>
 
 #include "accel/tcg/tcg-internal.h"
-#include "exec/memory.h"
-#include "exec/ramblock.h"
-#include "hw/boards.h"
-#include "sysemu/accel.h"
 #include "sysemu/runstate.h"
 
 #define TCG_PAGE_SIZE 4096ULL
@@ -36,34 +32,6 @@
 
 /* How often a pauser repeats uc_emu_stop() that raced with a restart. */
 #define TCG_KICK_RETRY_US 10000
-
-#define TYPE_TCG_ACCEL ACCEL_CLASS_NAME("tcg")
-OBJECT_DECLARE_SIMPLE_TYPE(TCGState, TCG_ACCEL)
-
-typedef enum TCGMapKind {
-    TCG_MAP_RAM,            /* host memory of a RAM block */
-    TCG_MAP_DISPATCH,       /* MMIO through address_space_rw() */
-} TCGMapKind;
-
-/* One mapping in unicorn's address space. */
-typedef struct TCGMapping {
-    hwaddr start;           /* page aligned */
-    uint64_t size;          /* whole pages, in bytes */
-    TCGMapKind kind;
-    void *host;             /* TCG_MAP_RAM */
-    uint32_t perms;         /* TCG_MAP_RAM: UC_PROT_* */
-} TCGMapping;
-
-struct TCGState {
-    AccelState parent_obj;
-    MachineState *ms;
-    TCGCPU *cpu;            /* one vCPU; -smp N runs N = 1 */
-    MemoryListener mem_listener;
-    MemoryListener io_listener;
-    GPtrArray *maps;        /* of TCGMapping *, what unicorn has now */
-    bool map_failed;        /* an error was reported from the listener */
-    bool closing;
-};
 
 /* The TCGState around one of its listeners. */
 #define TCG_STATE_OF(l, field) \
@@ -92,7 +60,7 @@ static void tcg_cpu_kick_locked(TCGCPU *cpu)
  * thread itself (a hook changed the memory map) there is nothing to wait
  * for: the engine is ours and unicorn allows map changes in hooks.
  */
-static void tcg_cpu_pause(TCGCPU *cpu)
+void tcg_cpu_pause(TCGCPU *cpu)
 {
     if (!cpu || !cpu->thread || cpu->thread == g_thread_self()) {
         return;
@@ -103,7 +71,7 @@ static void tcg_cpu_pause(TCGCPU *cpu)
     g_mutex_unlock(&cpu->lock);
 }
 
-static void tcg_cpu_resume(TCGCPU *cpu)
+void tcg_cpu_resume(TCGCPU *cpu)
 {
     if (!cpu || !cpu->thread || cpu->thread == g_thread_self()) {
         return;
@@ -146,7 +114,8 @@ static void tcg_dispatch_write(uc_engine *uc, uint64_t offset,
 }
 
 static void tcg_map_add(GPtrArray *maps, hwaddr start, uint64_t size,
-                        TCGMapKind kind, void *host, uint32_t perms)
+                        TCGMapKind kind, void *host, uint32_t perms,
+                        RAMBlock *block, uint64_t block_offset)
 {
     TCGMapping *last = maps->len ? g_ptr_array_index(maps, maps->len - 1)
                                  : NULL;
@@ -169,6 +138,8 @@ static void tcg_map_add(GPtrArray *maps, hwaddr start, uint64_t size,
     m->kind = kind;
     m->host = host;
     m->perms = perms;
+    m->block = block;
+    m->block_offset = block_offset;
     g_ptr_array_add(maps, m);
 }
 
@@ -195,16 +166,18 @@ static GPtrArray *tcg_wanted_maps(AddressSpace *as)
 
             if (in_lo < in_hi) {
                 tcg_map_add(maps, page_lo, in_lo - page_lo,
-                            TCG_MAP_DISPATCH, NULL, 0);
+                            TCG_MAP_DISPATCH, NULL, 0, NULL, 0);
                 tcg_map_add(maps, in_lo, in_hi - in_lo, TCG_MAP_RAM,
-                            host + (in_lo - start), perms);
+                            host + (in_lo - start), perms,
+                            fr->mr->ram_block,
+                            fr->offset_in_region + (in_lo - start));
                 tcg_map_add(maps, in_hi, page_hi - in_hi, TCG_MAP_DISPATCH,
-                            NULL, 0);
+                            NULL, 0, NULL, 0);
                 continue;
             }
         }
         tcg_map_add(maps, page_lo, page_hi - page_lo, TCG_MAP_DISPATCH,
-                    NULL, 0);
+                    NULL, 0, NULL, 0);
     }
     flatview_unref(fv);
     return maps;
@@ -247,6 +220,7 @@ static void tcg_sync_maps(TCGState *s)
     GPtrArray *want = tcg_wanted_maps(&address_space_memory);
     guint idx;
 
+    tcg_dirty_log_maps_changed(s);
     for (guint i = s->maps->len; i-- > 0;) {
         TCGMapping *m = g_ptr_array_index(s->maps, i);
 
@@ -625,6 +599,7 @@ static void tcg_shutdown(AccelState *accel)
     if (!cpu) {
         return;
     }
+    tcg_dirty_log_stop(accel);
     if (cpu->thread) {
         g_mutex_lock(&cpu->lock);
         cpu->quit = true;
@@ -661,6 +636,9 @@ static void tcg_accel_class_init(ObjectClass *oc, void *data)
     ac->init_machine = tcg_init_machine;
     ac->start_vcpus = tcg_start_vcpus;
     ac->shutdown = tcg_shutdown;
+    ac->log_start = tcg_dirty_log_start;
+    ac->log_sync = tcg_dirty_log_sync;
+    ac->log_stop = tcg_dirty_log_stop;
 }
 
 static const TypeInfo tcg_accel_info = {

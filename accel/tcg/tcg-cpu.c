@@ -160,6 +160,12 @@ static void x86_dump_regs(TCGCPU *cpu, GString *out)
                            (uint64_t)efer.value);
 }
 
+/* CR0.PG: paging on (long mode always has it on real hardware). */
+static bool x86_translating(TCGCPU *cpu)
+{
+    return tcg_reg_read(cpu, UC_X86_REG_CR0) & (1u << 31);
+}
+
 static const TCGArchOps x86_64_ops = {
     .name = "x86_64",
     .uc_arch = UC_ARCH_X86,
@@ -169,6 +175,7 @@ static const TCGArchOps x86_64_ops = {
     .add_hooks = x86_add_hooks,
     .boot_regs = x86_boot_regs,
     .dump_regs = x86_dump_regs,
+    .translating = x86_translating,
 };
 
 /* --- aarch64 ------------------------------------------------------------ */
@@ -313,6 +320,18 @@ static void a64_dump_regs(TCGCPU *cpu, GString *out)
                            pstate & 1 ? 'h' : 't');
 }
 
+/* SCTLR_EL1.M: the stage 1 MMU of EL1&0 is on. */
+static bool a64_translating(TCGCPU *cpu)
+{
+    uc_arm64_cp_reg sctlr = { .op0 = 3, .op1 = 0, .crn = 1, .crm = 0,
+                              .op2 = 0 };
+
+    if (uc_reg_read(cpu->uc, UC_ARM64_REG_CP_REG, &sctlr) != UC_ERR_OK) {
+        return false;
+    }
+    return sctlr.val & 1;
+}
+
 static const TCGArchOps aarch64_ops = {
     .name = "aarch64",
     .uc_arch = UC_ARCH_ARM64,
@@ -321,6 +340,7 @@ static const TCGArchOps aarch64_ops = {
     .intr = a64_intr,
     .boot_regs = a64_boot_regs,
     .dump_regs = a64_dump_regs,
+    .translating = a64_translating,
 };
 
 /* --- riscv64 ------------------------------------------------------------ */
@@ -402,6 +422,12 @@ static void rv_dump_regs(TCGCPU *cpu, GString *out)
     }
 }
 
+/* satp.MODE other than Bare (M-mode itself never translates). */
+static bool rv_translating(TCGCPU *cpu)
+{
+    return tcg_reg_read(cpu, UC_RISCV_REG_SATP) >> 60;
+}
+
 static const TCGArchOps riscv64_ops = {
     .name = "riscv64",
     .uc_arch = UC_ARCH_RISCV,
@@ -410,6 +436,7 @@ static const TCGArchOps riscv64_ops = {
     .intr = rv_intr,
     .boot_regs = rv_boot_regs,
     .dump_regs = rv_dump_regs,
+    .translating = rv_translating,
 };
 
 const TCGArchOps *tcg_arch_ops(unsigned arch)

@@ -7,7 +7,11 @@
 
 #include <unicorn/unicorn.h>
 
+#include "exec/memory.h"
+#include "exec/ramblock.h"
+#include "hw/boards.h"
 #include "hw/loader.h"
+#include "sysemu/accel.h"
 
 /*
  * Exit status when the guest does something memvm cannot go on from
@@ -31,6 +35,11 @@ typedef struct TCGArchOps {
     bool (*boot_regs)(TCGCPU *cpu, const GuestBootInfo *boot, Error **errp);
     /* Registers in the spirit of QEMU's "info registers". */
     void (*dump_regs)(TCGCPU *cpu, GString *out);
+    /*
+     * Whether the guest translates addresses (paging, MMU, satp): then
+     * the addresses unicorn's memory hooks report are virtual.
+     */
+    bool (*translating)(TCGCPU *cpu);
 } TCGArchOps;
 
 struct TCGCPU {
@@ -56,6 +65,67 @@ struct TCGCPU {
     GString *fault;             /* a guest error, reported and fatal */
     bool guest_done;            /* powered off, reset or CPU_OFF */
 };
+
+#define TYPE_TCG_ACCEL ACCEL_CLASS_NAME("tcg")
+OBJECT_DECLARE_SIMPLE_TYPE(TCGState, TCG_ACCEL)
+
+typedef enum TCGMapKind {
+    TCG_MAP_RAM,            /* host memory of a RAM block */
+    TCG_MAP_DISPATCH,       /* MMIO through address_space_rw() */
+} TCGMapKind;
+
+/* One mapping in unicorn's address space. */
+typedef struct TCGMapping {
+    hwaddr start;           /* page aligned */
+    uint64_t size;          /* whole pages, in bytes */
+    TCGMapKind kind;
+    void *host;             /* TCG_MAP_RAM */
+    uint32_t perms;         /* TCG_MAP_RAM: UC_PROT_* */
+    RAMBlock *block;        /* TCG_MAP_RAM: the block behind @host */
+    uint64_t block_offset;  /* TCG_MAP_RAM: of @start in @block, bytes */
+} TCGMapping;
+
+/* Dirty tracking of guest stores while a migration runs (tcg-dirty.c). */
+typedef struct TCGDirtyLog {
+    bool on;
+    uc_hook hook;
+    /*
+     * Pages stored to since the last sync, one bit per target page of
+     * the RAM address space (ram_addr_t >> TARGET_PAGE_BITS).  Only the
+     * vCPU thread sets bits; a sync reads them with the vCPU paused.
+     */
+    unsigned long *bmap;
+    uint64_t pages;         /* bits in @bmap */
+    TCGMapping *last;       /* the mapping of the last store (a cache) */
+    bool warned;            /* the "translating" warning was printed */
+} TCGDirtyLog;
+
+struct TCGState {
+    AccelState parent_obj;
+    MachineState *ms;
+    TCGCPU *cpu;            /* one vCPU; -smp N runs N = 1 */
+    MemoryListener mem_listener;
+    MemoryListener io_listener;
+    GPtrArray *maps;        /* of TCGMapping *, what unicorn has now */
+    bool map_failed;        /* an error was reported from the listener */
+    bool closing;
+    TCGDirtyLog dirty;
+};
+
+/* Keep the vCPU out of the engine until tcg_cpu_resume() (any thread). */
+void tcg_cpu_pause(TCGCPU *cpu);
+void tcg_cpu_resume(TCGCPU *cpu);
+
+/*
+ * Dirty tracking (AccelClass log_*): from log_start to log_stop, every
+ * guest store into RAM marks its page; log_sync moves the marks into the
+ * RAM blocks' dirty bitmaps.  Called from any thread but the vCPU's.
+ */
+bool tcg_dirty_log_start(AccelState *accel, Error **errp);
+void tcg_dirty_log_sync(AccelState *accel);
+void tcg_dirty_log_stop(AccelState *accel);
+/* The memory map is about to change (vCPU paused): forget cached maps. */
+void tcg_dirty_log_maps_changed(TCGState *s);
 
 /* The architecture memvm-system-<arch> runs, or NULL if unsupported. */
 const TCGArchOps *tcg_arch_ops(unsigned arch);

@@ -32,6 +32,16 @@ struct AccelClass {
     bool (*start_vcpus)(AccelState *accel, MachineState *ms, Error **errp);
     /* Stop vCPU threads for good (at exit). */
     void (*shutdown)(AccelState *accel);
+    /*
+     * Dirty tracking of guest CPU stores that bypass the memory API, for
+     * migration (NULL: the accelerator has none to track).  log_start
+     * begins it, log_sync folds what was seen since the last sync into
+     * the RAM blocks' dirty bitmaps (ram_block_set_dirty()), log_stop
+     * ends it.  Called from the migration thread, never the vCPU's.
+     */
+    bool (*log_start)(AccelState *accel, Error **errp);
+    void (*log_sync)(AccelState *accel);
+    void (*log_stop)(AccelState *accel);
 };
 
 extern AccelState *current_accel;

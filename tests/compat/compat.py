@@ -1,6 +1,7 @@
 """Shared pieces of the side-by-side tests against QEMU 7.2.
 
-  qemu_binary(arch)    qemu-system-ARCH on PATH, or None
+  qemu_binary(arch)    qemu-system-ARCH on PATH if it is QEMU 7.2, or None
+  not_installed(arch)  why it is None (memvm.missing_qemu)
   qemu_argv, memvm_argv  the two command lines of one case
   Run(argv)            a program started with QMP (memvm.VM), or its refusal
   observe(argv)        an Outcome: the RAM/ROM lines of AS "memory" and the
@@ -34,7 +35,8 @@ REF = os.path.join(HERE, 'ref')
 # is run by hand.
 sys.path.append(os.path.join(HERE, '..', 'qtest'))
 
-from memvm import VM, Tap, binary, run  # noqa: E402,F401 (re-exported)
+from memvm import (VM, Tap, binary, missing_qemu,  # noqa: E402,F401
+                   run)  # (re-exported)
 
 TIMEOUT = 60
 # The programs mostly wait for each other and for the kernel; more of them
@@ -45,11 +47,13 @@ BASE_ARGS = ['-nodefaults', '-S']
 
 
 def qemu_binary(arch):
+    if missing_qemu(arch):
+        return None
     return shutil.which('qemu-system-' + arch)
 
 
 def not_installed(arch):
-    return 'qemu-system-%s (QEMU 7.2) is not installed' % arch
+    return missing_qemu(arch)
 
 
 def qemu_argv(arch, args, extra=()):

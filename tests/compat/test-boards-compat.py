@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 
 from compat import TIMEOUT, Case, Tap, binary, qemu_binary, run_cases
+from memvm import missing_program, missing_qemu
 
 SIZES = {
     'x86_64': ['128M', '1G', '2G', '3G', '3584M', '4G', '8G'],
@@ -111,8 +112,7 @@ def compare_dtbs(tap):
     for arch, args in DTB_CASES:
         desc = '%s -M virt %s: dumpdtb memory nodes' % (arch, ' '.join(args))
         qemu = qemu_binary(arch)
-        if not qemu or not shutil.which('dtc'):
-            tap.skip(desc, 'needs qemu-system-%s (QEMU 7.2) and dtc' % arch)
+        if tap.skip_if(missing_qemu(arch) or missing_program('dtc'), desc):
             continue
         want = dtb_memory_nodes(qemu, args)
         got = dtb_memory_nodes(binary(arch), args)

@@ -3,9 +3,7 @@
 of every reply must agree (values may differ: versions, sizes of
 unrelated things).  Runs on `-M none -m 512M` and on `-M pc -m 1G`.
 Skips when QEMU is missing."""
-import shutil
-
-from memvm import QMP, Tap, binary
+from memvm import Tap, binary, missing_qemu
 from compat import Run
 
 SCRIPT = [
@@ -84,10 +82,8 @@ def main():
     tap = Tap()
     for machine, mem, ram in (('none', '512M', 'ram'), ('pc', '1G', 'pc.ram')):
         base = ['-M', machine, '-m', mem, '-display', 'none', '-nodefaults']
-        if not shutil.which('qemu-system-x86_64'):
-            for name, _ in SCRIPT:
-                tap.skip('%s: %s' % (machine, name),
-                         'qemu-system-x86_64 (QEMU 7.2) is not installed')
+        if tap.skip_if(missing_qemu('x86_64'), *['%s: %s' % (machine, name)
+                                                 for name, _ in SCRIPT]):
             continue
         want = replies(['qemu-system-x86_64', '-accel', 'tcg'] + base, ram)
         got = replies([binary(), '-accel', 'qtest'] + base, ram)

@@ -9,6 +9,9 @@
   QTest      a qtest client over stdio or a unix socket: command(line)
   VM         a memvm process with a QMP socket (and optionally qtest);
              also another program (QEMU) that may refuse its command line
+  missing_*() what the host lacks for a test, or None: root, a program,
+             a private mount namespace, a tmpfs mount, a resizable huge
+             page pool, /dev/kvm, /dev/shm, QEMU 7.2 (see "Probes")
 
 Typical use:
 
@@ -19,6 +22,8 @@ Typical use:
     t.done()
 """
 import atexit
+import fcntl
+import functools
 import json
 import os
 import shutil
@@ -69,6 +74,13 @@ class Tap:
         self.n += 1
         print('ok %d - %s # SKIP %s' % (self.n, desc, reason), flush=True)
 
+    def skip_if(self, reason, *descs):
+        """Skip the tests @descs when @reason (from a missing_*() probe)
+        is set; returns whether it was."""
+        for desc in descs if reason else ():
+            self.skip(desc, reason)
+        return bool(reason)
+
     def diag(self, msg):
         for line in str(msg).splitlines():
             print('# ' + line, flush=True)
@@ -76,6 +88,192 @@ class Tap:
     def done(self):
         print('1..%d' % self.n, flush=True)
         sys.exit(1 if self.failed else 0)
+
+
+# --- Probes ----------------------------------------------------------------
+# Each missing_*() returns None when the host has what its name says, else
+# the reason a test prints when it skips ("needs root ...").  They try the
+# real thing where that is harmless (a namespace, a mount inside one), since
+# a chroot or a container can refuse what a plain look at the host allows.
+# The host does not change during a run: the answers are cached.
+
+@functools.lru_cache(maxsize=None)
+def missing_root():
+    return None if os.geteuid() == 0 else 'needs root'
+
+
+@functools.lru_cache(maxsize=None)
+def missing_program(name):
+    return None if shutil.which(name) else '%s is not installed' % name
+
+
+def _first_line(data):
+    lines = data.decode('utf-8', 'replace').strip().splitlines()
+    return lines[0] if lines else ''
+
+
+def _in_private_mount_ns(argv):
+    """Run @argv in a new mount namespace whose mounts are private (they
+    neither reach the host's namespace nor outlive the command)."""
+    return subprocess.run(['unshare', '-m', '--propagation', 'private'] +
+                          argv, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=30)
+
+
+@functools.lru_cache(maxsize=None)
+def missing_mount_ns():
+    """A private mount namespace (unshare -m): in a chroot whose root is
+    not a mount point, making / private fails with EINVAL."""
+    why = missing_root() or missing_program('unshare')
+    if why:
+        return why + ' for a private mount namespace'
+    p = _in_private_mount_ns(['true'])
+    if p.returncode:
+        return 'no private mount namespace here (%s)' % _first_line(p.stderr)
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def missing_tmpfs_mount():
+    """Mounting a tmpfs, inside a private mount namespace."""
+    why = missing_mount_ns() or missing_program('mount')
+    if why:
+        return why
+    d = tempfile.mkdtemp(prefix='memvm-probe-')
+    try:
+        p = _in_private_mount_ns(['mount', '-t', 'tmpfs', '-o', 'size=1M',
+                                  'memvm-probe', d])
+    finally:
+        os.rmdir(d)
+    if p.returncode:
+        return 'cannot mount a tmpfs (%s)' % _first_line(p.stderr)
+    return None
+
+
+NR_HUGEPAGES = '/proc/sys/vm/nr_hugepages'
+
+
+@functools.lru_cache(maxsize=None)
+def missing_hugepage_pool():
+    """A huge page pool this process may resize (how many pages the kernel
+    then gives is for the test to see)."""
+    if not os.path.isdir('/sys/kernel/mm/hugepages'):
+        return 'the kernel has no hugetlbfs'
+    if missing_root():
+        return 'needs root to set %s' % NR_HUGEPAGES
+    try:
+        # Opening for writing changes nothing; only a write would.
+        os.close(os.open(NR_HUGEPAGES, os.O_WRONLY))
+    except OSError as e:
+        return 'cannot write %s: %s' % (NR_HUGEPAGES, os.strerror(e.errno))
+    return None
+
+
+def _cgroup_mounts():
+    """{'v2': mount point, CONTROLLER: mount point of its v1 hierarchy}."""
+    found = {}
+    with open('/proc/self/mountinfo') as f:
+        for line in f:
+            left, right = line.split(' - ', 1)
+            fstype, _, opts = right.split()[:3]
+            point = left.split()[4]
+            if fstype == 'cgroup2':
+                found.setdefault('v2', point)
+            elif fstype == 'cgroup':
+                for c in opts.split(','):
+                    found.setdefault(c, point)
+    return found
+
+
+def _own_cgroup(controller):
+    """This process's cgroup path for @controller's v1 hierarchy (None:
+    the v2 one), or None."""
+    with open('/proc/self/cgroup') as f:
+        for line in f:
+            num, names, path = line.rstrip('\n').split(':', 2)
+            if controller is None and num == '0' and names == '':
+                return path
+            if controller and controller in names.split(','):
+                return path
+    return None
+
+
+def cgroup_parent(controller):
+    """Where a test can make a child cgroup limited by @controller
+    ('memory', 'hugetlb'): (this process's cgroup directory, 'v2' or
+    'v1'), the v2 hierarchy first; None if neither has it."""
+    mounts = _cgroup_mounts()
+    path = _own_cgroup(None)
+    if 'v2' in mounts and path is not None:
+        base = mounts['v2'] + (path if path != '/' else '')
+        try:
+            with open(os.path.join(base, 'cgroup.controllers')) as f:
+                if controller in f.read().split():
+                    return base, 'v2'
+        except OSError:
+            pass
+    path = _own_cgroup(controller)
+    if controller in mounts and path is not None:
+        return mounts[controller] + (path if path != '/' else ''), 'v1'
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def missing_cgroup(controller):
+    """A cgroup controller (v2, or v1 on a hybrid host) below which root
+    can make a child cgroup for a test."""
+    if missing_root():
+        return 'needs root to make a cgroup'
+    if not cgroup_parent(controller):
+        return 'no cgroup hierarchy with the %s controller' % controller
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def missing_kvm():
+    """A /dev/kvm that opens and speaks KVM API version 12."""
+    try:
+        fd = os.open('/dev/kvm', os.O_RDWR)
+    except OSError as e:
+        return 'cannot open /dev/kvm: %s' % os.strerror(e.errno)
+    try:
+        version = fcntl.ioctl(fd, 0xAE00)   # KVM_GET_API_VERSION
+    except OSError as e:
+        return '/dev/kvm: KVM_GET_API_VERSION failed: %s' % \
+            os.strerror(e.errno)
+    finally:
+        os.close(fd)
+    if version != 12:
+        return '/dev/kvm: KVM API version %d' % version
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def missing_shm():
+    """A writable /dev/shm, where tests put backend files."""
+    if not os.path.isdir('/dev/shm'):
+        return '/dev/shm is missing'
+    if not os.access('/dev/shm', os.W_OK | os.X_OK):
+        return '/dev/shm is not writable'
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def missing_qemu(arch):
+    """qemu-system-@arch, and it is QEMU 7.2 (the reference peer)."""
+    name = 'qemu-system-' + arch
+    if not shutil.which(name):
+        return '%s (QEMU 7.2) is not installed' % name
+    try:
+        out = subprocess.run([name, '-version'], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return '%s -version failed: %s' % (name, e)
+    if b'version 7.2.' not in out:
+        return '%s is not QEMU 7.2: %s' % (name, _first_line(out))
+    return None
 
 
 def run(args, arch='x86_64', stdin=b'', timeout=60):

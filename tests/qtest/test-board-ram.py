@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-from memvm import VM, Tap, binary
+from memvm import VM, Tap, binary, missing_program, missing_shm
 
 SOURCE = os.environ.get('MEMVM_SOURCE_DIR', '.')
 REF = os.path.join(SOURCE, 'tests', 'compat', 'ref')
@@ -170,8 +170,7 @@ def dtb_memory_nodes(dts):
 
 def test_dtb_case(tap, arch, case, args):
     desc = '%s %s: dumpdtb memory nodes equal the RAM map' % (arch, case)
-    if not shutil.which('dtc'):
-        tap.skip(desc, 'dtc is not installed')
+    if tap.skip_if(missing_program('dtc'), desc):
         return
     numa = '-numa' in args
     ranges = ref_ram_ranges(arch, case)
@@ -202,8 +201,7 @@ def test_dtb_case(tap, arch, case, args):
 def main():
     tap = Tap()
     for arch, case, backends, args, rename in RAM_CASES:
-        if not os.path.isdir(SHM):
-            tap.skip('%s %s' % (arch, case), SHM + ' is missing')
+        if tap.skip_if(missing_shm(), '%s %s' % (arch, case)):
             continue
         test_ram_case(tap, arch, case, backends, args, rename)
     for arch, case, args in DTB_CASES:

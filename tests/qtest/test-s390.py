@@ -5,8 +5,6 @@ and KVM memory slots, driven over QMP/HMP and qtest.  Prints TAP.
 Compares with tests/compat/ref/s390x (QEMU 7.2's stored output) and, when
 qemu-system-s390x is installed, with QEMU itself.
 """
-import errno
-import fcntl
 import json
 import os
 import platform
@@ -18,6 +16,8 @@ import sys
 import tempfile
 import time
 
+from memvm import missing_kvm, missing_qemu, missing_shm
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.environ.get('MEMVM_SOURCE_DIR', os.path.dirname(os.path.dirname(HERE)))
 BUILD = os.environ.get('MEMVM_BUILD_DIR', os.path.join(SRC, 'build'))
@@ -25,6 +25,7 @@ BIN = os.path.join(BUILD, 'memvm-system-s390x')
 BIN_X86 = os.path.join(BUILD, 'memvm-system-x86_64')
 REF = os.path.join(SRC, 'tests', 'compat', 'ref')
 QEMU = shutil.which('qemu-system-s390x')
+QEMU_MISSING = missing_qemu('s390x')
 TIMEOUT = 60
 
 GiB = 1 << 30
@@ -351,8 +352,8 @@ LIVE_SIZES = ['128M', '1000M', '1023M', '1032k', '2047M', '3001M', '16385M']
 
 
 def check_live(machine):
-    if not QEMU:
-        raise Skip('qemu-system-s390x is not installed')
+    if QEMU_MISSING:
+        raise Skip(QEMU_MISSING)
     for size in LIVE_SIZES:
         expect_eq('%s -m %s' % (machine, size), memvm_ramblock(machine, size),
                   qemu_ramblock(machine, size))
@@ -432,8 +433,8 @@ def test_ram_not_whole_mib():
 def shared_file_writes(machine, blocks_want):
     """Write just below and at each 1 GiB boundary, read the file back."""
     path = '/dev/shm/memvm-test-s390-%d' % os.getpid()
-    if not os.path.isdir('/dev/shm'):
-        raise Skip('no /dev/shm')
+    if missing_shm():
+        raise Skip(missing_shm())
     size = 5 * GiB
     spots = [0, size - 8] + [k * GiB + d for k in range(1, 5)
                              for d in (-8, 0)]
@@ -575,30 +576,12 @@ def test_backend_not_rounded():
               [('m', 1023 << 20, 1023 << 20)])
 
 
-def kvm_usable():
-    """None if /dev/kvm works, else why not."""
-    try:
-        fd = os.open('/dev/kvm', os.O_RDWR)
-    except OSError as e:
-        return 'cannot open /dev/kvm: %s' % os.strerror(e.errno)
-    try:
-        version = fcntl.ioctl(fd, 0xAE00)   # KVM_GET_API_VERSION
-    except OSError as e:
-        return '/dev/kvm: KVM_GET_API_VERSION failed: %s' % \
-            os.strerror(e.errno)
-    finally:
-        os.close(fd)
-    if version != 12:
-        return '/dev/kvm: KVM API version %d' % version
-    return None
-
-
 def test_kvm_refusal():
     """-accel kvm on s390x: the error names /dev/kvm or the architecture."""
-    if platform.machine() == 's390x' and kvm_usable() is None:
+    if platform.machine() == 's390x' and missing_kvm() is None:
         raise Skip('this host can run s390x guests under KVM')
     rc, out, err = run_fail(['-M', 's390-ccw-virtio'], accel='kvm')
-    why = kvm_usable()
+    why = missing_kvm()
     if why is None:
         why = 'KVM on %s hosts cannot run s390x guests' % platform.machine()
     expect_eq('-accel kvm', (rc, err),
@@ -613,7 +596,7 @@ def test_info_kvm_memslots_without_kvm():
 
 
 def test_kvm_memslots_real():
-    why = kvm_usable()
+    why = missing_kvm()
     if why:
         raise Skip(why)
     if platform.machine() != 'x86_64':
@@ -637,7 +620,7 @@ def test_kvm_memslots_real():
 def test_kvm_uneven_real():
     """A 9 GiB range in 4 GiB slots: 4 + 4 + 1.  (Not 9 TiB in 4 TiB slots:
     KVM's per-slot metadata for that can exhaust the host's memory.)"""
-    why = kvm_usable()
+    why = missing_kvm()
     if why:
         raise Skip(why)
     if platform.machine() != 'x86_64':
@@ -662,7 +645,7 @@ def test_kvm_uneven_real():
 
 
 def test_kvm_max_slot_size_error():
-    why = kvm_usable()
+    why = missing_kvm()
     if why:
         raise Skip(why)
     if platform.machine() != 'x86_64':

@@ -16,10 +16,10 @@ import shutil
 import subprocess
 import tempfile
 
-from memvm import Tap, binary
+from memvm import (Tap, binary, cgroup_parent, missing_cgroup,
+                   missing_hugepage_pool)
 
 t = Tap()
-IS_ROOT = os.geteuid() == 0
 BASE = ['-display', 'none', '-nodefaults']
 NR_HUGEPAGES = '/proc/sys/vm/nr_hugepages'
 HP2M = '/sys/kernel/mm/hugepages/hugepages-2048kB'
@@ -118,10 +118,11 @@ def hugepage_pool(n):
 
 
 def hugepage_skip():
+    why = missing_hugepage_pool()
+    if why:
+        return why
     if not os.path.exists(HP2M):
         return 'the kernel has no 2 MiB huge pages'
-    if not IS_ROOT:
-        return 'needs root to set ' + NR_HUGEPAGES
     with open('/proc/meminfo') as f:
         if 'Hugepagesize:       2048 kB' not in f.read():
             return 'the default huge page size is not 2 MiB'
@@ -133,10 +134,7 @@ def test_hugetlb_pool():
              'node, page size, free and needed pages',
              '... with policy=bind it names the bound node',
              '... and the pool is back as it was']
-    why = hugepage_skip()
-    if why:
-        for d in descs:
-            t.skip(d, why)
+    if t.skip_if(hugepage_skip(), *descs):
         return
     with open(NR_HUGEPAGES) as f:
         before = f.read()
@@ -164,36 +162,6 @@ def test_hugetlb_pool():
 
 
 # --- cgroups made small for the test -------------------------------------
-def mountinfo():
-    """{'v2': mount point, 'memory': ..., 'hugetlb': ...} of cgroupfs."""
-    found = {}
-    with open('/proc/self/mountinfo') as f:
-        for line in f:
-            left, right = line.split(' - ', 1)
-            fstype, _, opts = right.split()[:3]
-            point = left.split()[4]
-            if fstype == 'cgroup2':
-                found.setdefault('v2', point)
-            elif fstype == 'cgroup':
-                for c in opts.split(','):
-                    if c in ('memory', 'hugetlb'):
-                        found.setdefault(c, point)
-    return found
-
-
-def own_cgroup(controller):
-    """This process's cgroup path in the hierarchy of @controller (None:
-    the v2 one), or None."""
-    with open('/proc/self/cgroup') as f:
-        for line in f:
-            num, names, path = line.rstrip('\n').split(':', 2)
-            if controller is None and num == '0' and names == '':
-                return path
-            if controller and controller in names.split(','):
-                return path
-    return None
-
-
 @contextlib.contextmanager
 def child_cgroup(parent, limits, enable=None):
     """A new cgroup below @parent with @limits {file: value}; with
@@ -225,37 +193,13 @@ def in_cgroup(path):
     return ['sh', '-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', path]
 
 
-def memory_cgroup_parent():
-    """(parent dir, limit file, usage file) for a memory limit, or a
-    reason to skip."""
-    mounts = mountinfo()
-    if 'v2' in mounts:
-        path = own_cgroup(None)
-        base = mounts['v2'] + (path if path != '/' else '')
-        try:
-            with open(os.path.join(base, 'cgroup.controllers')) as f:
-                if 'memory' in f.read().split():
-                    return base, 'memory.max', 'v2'
-        except OSError:
-            pass
-    if 'memory' in mounts and own_cgroup('memory') is not None:
-        path = own_cgroup('memory')
-        return (mounts['memory'] + (path if path != '/' else ''),
-                'memory.limit_in_bytes', 'v1')
-    return None
-
-
 def test_cgroup_memory():
     desc = ('a 128M preallocated backend in a cgroup of 64M is refused '
             'naming the cgroup, the limit and the fix')
-    if not IS_ROOT:
-        t.skip(desc, 'needs root to make a cgroup')
+    if t.skip_if(missing_cgroup('memory'), desc):
         return
-    found = memory_cgroup_parent()
-    if not found:
-        t.skip(desc, 'no memory cgroup controller memvm can use here')
-        return
-    parent, limit, version = found
+    parent, version = cgroup_parent('memory')
+    limit = 'memory.max' if version == 'v2' else 'memory.limit_in_bytes'
     try:
         with child_cgroup(parent, {limit: str(64 << 20)},
                           enable='memory' if version == 'v2' else None) \
@@ -277,18 +221,12 @@ def test_cgroup_memory():
 def test_cgroup_hugetlb():
     desc = ('a 16M hugetlb backend in a cgroup whose hugetlb.2MB.max is 4M '
             'is refused (no SIGBUS later)')
-    why = hugepage_skip()
-    mounts = mountinfo()
-    if not why and 'v2' not in mounts:
-        why = 'no cgroup v2 hierarchy'
-    if not why:
-        path = own_cgroup(None)
-        parent = mounts['v2'] + (path if path != '/' else '')
-        with open(os.path.join(parent, 'cgroup.controllers')) as f:
-            if 'hugetlb' not in f.read().split():
-                why = 'the hugetlb controller is not available in cgroup v2'
-    if why:
-        t.skip(desc, why)
+    why = hugepage_skip() or missing_cgroup('hugetlb')
+    if t.skip_if(why, desc):
+        return
+    parent, version = cgroup_parent('hugetlb')
+    if version != 'v2':
+        t.skip(desc, 'only a v1 hugetlb hierarchy (the test uses v2 files)')
         return
     try:
         with hugepage_pool(8) as got, \

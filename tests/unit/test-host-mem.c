@@ -2,8 +2,10 @@
  * Tests for the host memory layer (util/host-mem.c).
  *
  * Tests that need a private mount namespace (a tiny tmpfs, a fake
- * /proc/sys/vm/overcommit_memory) run in a forked child and are skipped
- * when not root or when the namespace cannot be set up.
+ * /proc/sys/vm/overcommit_memory) run in a forked child and are skipped,
+ * with the step and errno that failed, when not root or when the namespace
+ * cannot be set up (in a chroot whose root is not a mount point, making /
+ * private fails with EINVAL).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +26,21 @@
 #include "qemu/host-mem.h"
 
 #define CHILD_SKIP 77
+
+/* A child writes why it skips here (the parent reads it). */
+static int child_skip_fd = -1;
+
+/* In a child: tell the parent that @what failed (with errno), and leave. */
+static void G_GNUC_NORETURN child_skip(const char *what)
+{
+    g_autofree char *msg = g_strdup_printf("%s: %s", what,
+                                           g_strerror(errno));
+
+    if (write(child_skip_fd, msg, strlen(msg)) < 0) {
+        /* The parent then skips without the detail. */
+    }
+    _exit(CHILD_SKIP);
+}
 
 static uint64_t page_size(void)
 {
@@ -83,33 +100,48 @@ static void assert_error(Error **errp, const char *msg)
 }
 
 /*
- * Run @fn in a child with a private mount namespace; @fn exits with
- * CHILD_SKIP when it cannot set up what it needs.
+ * Run @fn in a child with a private mount namespace; @fn calls
+ * child_skip() when it cannot set up what it needs.
  */
 static void run_in_mount_ns(void (*fn)(void))
 {
-    int status;
+    char why[256] = "";
+    int status, fds[2];
+    ssize_t n;
     pid_t pid;
 
     if (geteuid() != 0) {
         g_test_skip("needs root to create a private mount namespace");
         return;
     }
+    g_assert_cmpint(pipe(fds), ==, 0);
     fflush(stdout);
     fflush(stderr);
     pid = fork();
     g_assert_cmpint(pid, >=, 0);
     if (pid == 0) {
-        if (unshare(CLONE_NEWNS) ||
-            mount("none", "/", "", MS_REC | MS_PRIVATE, NULL)) {
-            _exit(CHILD_SKIP);
+        close(fds[0]);
+        child_skip_fd = fds[1];
+        if (unshare(CLONE_NEWNS)) {
+            child_skip("unshare(CLONE_NEWNS)");
+        }
+        if (mount("none", "/", "", MS_REC | MS_PRIVATE, NULL)) {
+            child_skip("cannot make / a private mount");
         }
         fn();
         _exit(0);
     }
+    close(fds[1]);
+    n = read(fds[0], why, sizeof(why) - 1);
+    close(fds[0]);
+    why[n > 0 ? n : 0] = '\0';
     g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
     if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_SKIP) {
-        g_test_skip("cannot set up a private mount namespace or tmpfs");
+        g_autofree char *msg = g_strdup_printf(
+            "no private mount namespace or tmpfs here: %s",
+            *why ? why : "(no reason given)");
+
+        g_test_skip(msg);
         return;
     }
     g_assert_true(WIFEXITED(status));
@@ -294,10 +326,11 @@ static void fake_overcommit(const char *text)
     char path[] = "/tmp/test-host-mem-oc.XXXXXX";
     int fd = mkstemp(path);
 
-    if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
-        mount(path, "/proc/sys/vm/overcommit_memory", "", MS_BIND,
-              NULL)) {
-        _exit(CHILD_SKIP);
+    if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+        child_skip("cannot write a fake overcommit_memory");
+    }
+    if (mount(path, "/proc/sys/vm/overcommit_memory", "", MS_BIND, NULL)) {
+        child_skip("cannot bind-mount over /proc/sys/vm/overcommit_memory");
     }
     close(fd);
     unlink(path);
@@ -635,11 +668,14 @@ static void child_prealloc_tiny_tmpfs(void)
     /* SIG_DFL normally; AddressSanitizer has a handler of its own. */
     g_assert_cmpint(sigaction(SIGSEGV, NULL, &segv_before), ==, 0);
     if (!mkdtemp(dir)) {
-        _exit(CHILD_SKIP);
+        child_skip("mkdtemp");
     }
     if (mount("none", dir, "tmpfs", 0, "size=4M")) {
+        int e = errno;
+
         rmdir(dir);
-        _exit(CHILD_SKIP);
+        errno = e;
+        child_skip("cannot mount a tmpfs");
     }
     /* A handler of our own, which must be back in place afterwards. */
     memset(&mine, 0, sizeof(mine));

@@ -1,6 +1,7 @@
 /*
  * Tests for accel tcg: the memory map follows the flat view while a guest
- * runs, and stop/start pause and resume the vCPU.
+ * runs, stop/start pause and resume the vCPU, and dirty tracking sees the
+ * guest's stores while it is on.
  *
  * The guest is a few aarch64 instructions (below, with their encodings)
  * in a RAM region at 0x40000000: it counts loop iterations in RAM and,
@@ -168,10 +169,107 @@ static void test_map_changes_while_running(void)
     object_unref(ms);
 }
 
+static bool page_dirty(RAMBlock *block, uint64_t page)
+{
+    const unsigned bits = sizeof(long) * 8;
+
+    return __atomic_load_n(&block->dirty_bmap[page / bits],
+                           __ATOMIC_SEQ_CST) & (1UL << (page % bits));
+}
+
+static void clear_dirty(RAMBlock *block)
+{
+    const unsigned bits = sizeof(long) * 8;
+    uint64_t pages = block->used_length / TARGET_PAGE_SIZE;
+
+    for (uint64_t w = 0; w * bits < pages; w++) {
+        __atomic_store_n(&block->dirty_bmap[w], 0, __ATOMIC_SEQ_CST);
+    }
+}
+
+/* The guest stores its counter into page 1 of RAM, and nowhere else. */
+static void test_dirty_log(void)
+{
+    MachineState *ms;
+    AccelState *accel;
+    AccelClass *ac;
+    MemoryRegion ram_mr;
+    RAMBlock *block;
+    GuestBootInfo boot = { .entry = RAM_BASE };
+    uint64_t count;
+
+    target_arch_set(ARCH_AARCH64);
+    ms = MACHINE(object_new(MACHINE_TYPE_NAME("none")));
+    ms->boot = &boot;
+    g_assert_true(memory_region_init_device_ram(&ram_mr, NULL, "test.ram",
+                                                64 * KiB, &error_abort));
+    ram = memory_region_get_ram_ptr(&ram_mr);
+    block = memory_region_get_ram_block(&ram_mr);
+    memcpy(ram, guest_code, sizeof(guest_code));
+    memory_region_add_subregion(get_system_memory(), RAM_BASE, &ram_mr);
+
+    accel = accel_create("tcg", &error_abort);
+    ac = ACCEL_GET_CLASS(accel);
+    g_assert_true(ac->init_machine(accel, ms, &error_abort));
+    g_assert_true(ac->start_vcpus(accel, ms, &error_abort));
+    /* Left running by the test before: start it anew. */
+    if (runstate_is_running()) {
+        vm_stop(RUN_STATE_PAUSED);
+    }
+    vm_start();
+    g_assert_true(counter_passes(0));
+
+    /* Off: guest stores leave the bitmap alone. */
+    clear_dirty(block);
+    count = guest_word(COUNTER);
+    g_assert_true(counter_passes(count));
+    g_assert_false(page_dirty(block, 1));
+
+    /* On: after a sync, the page of the counter is dirty, others not. */
+    g_assert_true(ac->log_start(accel, &error_abort));
+    count = guest_word(COUNTER);
+    g_assert_true(counter_passes(count));
+    ac->log_sync(accel);
+    g_assert_true(page_dirty(block, 1));
+    g_assert_false(page_dirty(block, 0));
+    g_assert_false(page_dirty(block, 2));
+
+    /* Every store after a sync is seen by the next one. */
+    clear_dirty(block);
+    count = guest_word(COUNTER);
+    g_assert_true(counter_passes(count));
+    ac->log_sync(accel);
+    g_assert_true(page_dirty(block, 1));
+
+    /* Stopped, the guest stores nothing: a sync finds nothing new. */
+    vm_stop(RUN_STATE_PAUSED);
+    ac->log_sync(accel);
+    clear_dirty(block);
+    ac->log_sync(accel);
+    g_assert_false(page_dirty(block, 1));
+    vm_start();
+
+    /* Off again: nothing more is marked. */
+    ac->log_stop(accel);
+    clear_dirty(block);
+    count = guest_word(COUNTER);
+    g_assert_true(counter_passes(count));
+    ac->log_sync(accel);
+    g_assert_false(page_dirty(block, 1));
+
+    ac->shutdown(accel);
+    object_unref(accel);
+    memory_region_del_subregion(get_system_memory(), &ram_mr);
+    memory_region_finalize(&ram_mr);
+    ms->boot = NULL;
+    object_unref(ms);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/tcg/map-changes-while-running",
                     test_map_changes_while_running);
+    g_test_add_func("/tcg/dirty-log", test_dirty_log);
     return g_test_run();
 }
