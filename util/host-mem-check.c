@@ -361,7 +361,8 @@ static bool check_hugetlb_bound(const char *root, const HostMemRequest *reqs,
 static bool same_nodes(const HostMemRequest *a, const HostMemRequest *b)
 {
     return a->n_nodes == b->n_nodes &&
-           !memcmp(a->nodes, b->nodes, a->n_nodes * sizeof(*a->nodes));
+           (!a->n_nodes ||
+            !memcmp(a->nodes, b->nodes, a->n_nodes * sizeof(*a->nodes)));
 }
 
 static bool check_hugetlb(const char *root, const HostMemRequest *reqs,
@@ -639,6 +640,9 @@ static bool check_cgroup_memory(const char *root, const HostMemRequest *reqs,
 bool host_mem_check_requests(const char *root, const HostMemRequest *reqs,
                              unsigned n, Error **errp)
 {
+    if (!n) {
+        return true;
+    }
     return check_fs(root, reqs, n, errp) &&
            check_hugetlb(root, reqs, n, errp) &&
            check_cgroup_hugetlb(root, reqs, n, errp) &&
