@@ -267,8 +267,10 @@ void ram_block_set_dirty(RAMBlock *block, uint64_t start, uint64_t len)
     }
     first = start >> TARGET_PAGE_BITS;
     last = (start + len - 1) >> TARGET_PAGE_BITS;
+    /* Atomic: the migration thread takes bits out while others set them. */
     for (uint64_t page = first; page <= last; page++) {
-        block->dirty_bmap[page / bits] |= 1UL << (page % bits);
+        __atomic_fetch_or(&block->dirty_bmap[page / bits],
+                          1UL << (page % bits), __ATOMIC_RELAXED);
     }
     if (!(block->flags & RAM_ALIAS_COVERED)) {
         return;

@@ -18,6 +18,7 @@ static const char *const runstate_names[RUN_STATE__MAX] = {
     [RUN_STATE_PAUSED] = "paused",
     [RUN_STATE_INMIGRATE] = "inmigrate",
     [RUN_STATE_POSTMIGRATE] = "postmigrate",
+    [RUN_STATE_FINISH_MIGRATE] = "finish-migrate",
     [RUN_STATE_SHUTDOWN] = "shutdown",
     [RUN_STATE_INTERNAL_ERROR] = "internal-error",
     [RUN_STATE_GUEST_PANICKED] = "guest-panicked",

@@ -24,6 +24,7 @@
 #include "sysemu/sysemu.h"
 #include "chardev/char.h"
 #include "monitor/monitor.h"
+#include "migration/migration.h"
 
 void machine_qmp_cmds_register(void);
 
@@ -841,6 +842,9 @@ int main(int argc, char **argv)
     resolve_chardevs(&c);
     qemu_set_vm_name(c.name);
     machine_qmp_cmds_register();
+    migration_commands_register();
+    /* Before the machine: QEMU's first section ids are timer and ram. */
+    migration_object_init();
 
     object_help(&c);
     /* The machine type first: -M help and -M TYPE,help exit here. */
@@ -874,11 +878,6 @@ int main(int argc, char **argv)
             vl_fail_opt("numa", arg, err);
         }
     }
-    if (c.incoming) {
-        error_report("-incoming %s: incoming migration is not implemented "
-                     "yet", c.incoming);
-        exit(EXIT_FAILURE);
-    }
 
     accel = create_accel(&c);
     current_accel = accel;
@@ -905,7 +904,16 @@ int main(int argc, char **argv)
     runstate_set_no_reboot(c.no_reboot);
     /* Boards load their images from reset handlers: reset once first. */
     qemu_system_reset(SHUTDOWN_CAUSE_NONE);
-    if (c.start_stopped) {
+    if (c.incoming) {
+        /* The guest starts when the stream is in, unless -S. */
+        runstate_set_autostart(!c.start_stopped);
+        runstate_set(RUN_STATE_INMIGRATE);
+        if (!strcmp(c.incoming, "defer")) {
+            migration_incoming_set_deferred(true);
+        } else if (!migration_incoming_start(c.incoming, &err)) {
+            vl_fail_opt("incoming", c.incoming, err);
+        }
+    } else if (c.start_stopped) {
         runstate_set(RUN_STATE_PRELAUNCH);
     } else {
         vm_start();

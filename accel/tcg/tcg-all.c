@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 #include "accel/tcg/tcg-internal.h"
+#include "migration/migration.h"
 #include "sysemu/runstate.h"
 
 #define TCG_PAGE_SIZE 4096ULL
@@ -488,6 +489,32 @@ static void tcg_cpu_reset(void *opaque)
 
 /* --- the accelerator ---------------------------------------------------- */
 
+/* The migration core's view of our dirty tracking. */
+static void tcg_mig_log_start(void *opaque)
+{
+    Error *err = NULL;
+
+    if (!tcg_dirty_log_start(opaque, &err)) {
+        error_report_err(err);
+    }
+}
+
+static void tcg_mig_log_sync(void *opaque)
+{
+    tcg_dirty_log_sync(opaque);
+}
+
+static void tcg_mig_log_stop(void *opaque)
+{
+    tcg_dirty_log_stop(opaque);
+}
+
+static const MigrationDirtyLogOps tcg_mig_dirty_log = {
+    .log_start = tcg_mig_log_start,
+    .log_sync = tcg_mig_log_sync,
+    .log_stop = tcg_mig_log_stop,
+};
+
 static bool tcg_init_machine(AccelState *accel, MachineState *ms,
                              Error **errp)
 {
@@ -552,6 +579,7 @@ static bool tcg_init_machine(AccelState *accel, MachineState *ms,
                    uc_strerror(err));
         return false;
     }
+    tcg_vmstate_register(cpu);
 
     s->maps = g_ptr_array_new_with_free_func(g_free);
     s->mem_listener = (MemoryListener) {
@@ -587,6 +615,7 @@ static bool tcg_start_vcpus(AccelState *accel, MachineState *ms,
     }
     qemu_add_vm_change_state_handler(tcg_vm_state_change, cpu);
     qemu_register_reset(tcg_cpu_reset, s);
+    migration_dirty_log_register(&tcg_mig_dirty_log, accel);
     cpu->thread = g_thread_new("CPU 0/TCG", tcg_cpu_thread, cpu);
     return true;
 }
@@ -601,6 +630,7 @@ static void tcg_shutdown(AccelState *accel)
     }
     tcg_dirty_log_stop(accel);
     if (cpu->thread) {
+        migration_dirty_log_register(NULL, NULL);
         g_mutex_lock(&cpu->lock);
         cpu->quit = true;
         tcg_cpu_kick_locked(cpu);
@@ -618,6 +648,7 @@ static void tcg_shutdown(AccelState *accel)
         g_ptr_array_unref(s->maps);
         s->maps = NULL;
     }
+    tcg_vmstate_unregister(cpu);
     if (cpu->reset_ctx) {
         uc_context_free(cpu->reset_ctx);
     }

@@ -127,6 +127,10 @@ void tcg_dirty_log_stop(AccelState *accel);
 /* The memory map is about to change (vCPU paused): forget cached maps. */
 void tcg_dirty_log_maps_changed(TCGState *s);
 
+/* The vCPU's section "memvm-cpu" in migration streams (tcg-vmstate.c). */
+void tcg_vmstate_register(TCGCPU *cpu);
+void tcg_vmstate_unregister(TCGCPU *cpu);
+
 /* The architecture memvm-system-<arch> runs, or NULL if unsupported. */
 const TCGArchOps *tcg_arch_ops(unsigned arch);
 

@@ -5,6 +5,8 @@
  * UART (PL011) Technical Reference Manual (Arm DDI 0183).
  */
 #include "hw/char/pl011.h"
+#include "hw/char/uart-vmstate.h"
+#include "migration/register.h"
 #include "qom/object.h"
 
 OBJECT_DECLARE_SIMPLE_TYPE(PL011State, PL011)
@@ -186,6 +188,64 @@ static void pl011_instance_init(Object *obj)
     s->ifls = 0x12;
 }
 
+/* --- migration: section "memvm-pl011" (docs/migration-devices.md) --- */
+
+#define PL011_VMSTATE_VERSION 1
+
+static void pl011_save(QEMUFile *f, void *opaque)
+{
+    PL011State *s = opaque;
+
+    g_mutex_lock(&s->lock);
+    qemu_put_be32(f, s->ilpr);
+    qemu_put_be32(f, s->ibrd);
+    qemu_put_be32(f, s->fbrd);
+    qemu_put_be32(f, s->lcr_h);
+    qemu_put_be32(f, s->cr);
+    qemu_put_be32(f, s->ifls);
+    qemu_put_be32(f, s->imsc);
+    qemu_put_be32(f, s->dmacr);
+    uart_rx_save(f, s->rx, PL011_RX_SIZE, s->rx_head, s->rx_count);
+    g_mutex_unlock(&s->lock);
+}
+
+static bool pl011_load(QEMUFile *f, void *opaque, int version_id,
+                       Error **errp)
+{
+    PL011State *s = opaque;
+    bool ok;
+
+    g_mutex_lock(&s->lock);
+    s->ilpr = qemu_get_be32(f) & 0xff;
+    s->ibrd = qemu_get_be32(f) & 0xffff;
+    s->fbrd = qemu_get_be32(f) & 0x3f;
+    s->lcr_h = qemu_get_be32(f) & 0xff;
+    s->cr = qemu_get_be32(f) & 0xffff;
+    s->ifls = qemu_get_be32(f) & 0x3f;
+    s->imsc = qemu_get_be32(f) & 0x7ff;
+    s->dmacr = qemu_get_be32(f) & 0x7;
+    ok = uart_rx_load(f, "memvm-pl011", s->rx, PL011_RX_SIZE, &s->rx_head,
+                      &s->rx_count, errp);
+    g_mutex_unlock(&s->lock);
+    return ok;
+}
+
+static const VMStateDescField pl011_fields[] = {
+    { "ilpr", "uint32", 4 }, { "ibrd", "uint32", 4 },
+    { "fbrd", "uint32", 4 }, { "lcr_h", "uint32", 4 },
+    { "cr", "uint32", 4 }, { "ifls", "uint32", 4 },
+    { "imsc", "uint32", 4 }, { "dmacr", "uint32", 4 },
+    { "rx", "buffer", 0 },
+    { NULL }
+};
+
+static const SaveVMHandlers pl011_handlers = {
+    .save_state = pl011_save,
+    .load_state = pl011_load,
+    .vmsd_name = "memvm-pl011",
+    .fields = pl011_fields,
+};
+
 PL011State *pl011_create(MemoryRegion *sysmem, hwaddr base, Chardev *chr)
 {
     PL011State *s = PL011(object_new(TYPE_PL011));
@@ -197,6 +257,9 @@ PL011State *pl011_create(MemoryRegion *sysmem, hwaddr base, Chardev *chr)
     if (chr) {
         chr_set_handlers(chr, pl011_chr_read, NULL, s);
     }
+    register_savevm_live("memvm-pl011",
+                         uart_vmstate_next_instance("memvm-pl011"),
+                         PL011_VMSTATE_VERSION, &pl011_handlers, s);
     return s;
 }
 

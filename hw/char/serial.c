@@ -5,6 +5,8 @@
  * sheet, which is what QEMU's serial device models too.
  */
 #include "hw/char/serial.h"
+#include "hw/char/uart-vmstate.h"
+#include "migration/register.h"
 #include "qom/object.h"
 
 #define TYPE_SERIAL "serial"
@@ -193,6 +195,59 @@ static void serial_instance_init(Object *obj)
     s->divider = 12;
 }
 
+/* --- migration: section "memvm-serial" (docs/migration-devices.md) -- */
+
+#define SERIAL_VMSTATE_VERSION 1
+
+static void serial_save(QEMUFile *f, void *opaque)
+{
+    SerialState *s = opaque;
+
+    g_mutex_lock(&s->lock);
+    qemu_put_be16(f, s->divider);
+    qemu_put_byte(f, s->ier);
+    qemu_put_byte(f, s->lcr);
+    qemu_put_byte(f, s->mcr);
+    qemu_put_byte(f, s->scr);
+    qemu_put_byte(f, s->fcr);
+    uart_rx_save(f, s->rx, SERIAL_RX_SIZE, s->rx_head, s->rx_count);
+    g_mutex_unlock(&s->lock);
+}
+
+static bool serial_load(QEMUFile *f, void *opaque, int version_id,
+                        Error **errp)
+{
+    SerialState *s = opaque;
+    bool ok;
+
+    g_mutex_lock(&s->lock);
+    s->divider = qemu_get_be16(f);
+    s->ier = qemu_get_byte(f) & 0x0f;
+    s->lcr = qemu_get_byte(f);
+    s->mcr = qemu_get_byte(f) & 0x1f;
+    s->scr = qemu_get_byte(f);
+    s->fcr = qemu_get_byte(f) & 0xc9;
+    ok = uart_rx_load(f, "memvm-serial", s->rx, SERIAL_RX_SIZE,
+                      &s->rx_head, &s->rx_count, errp);
+    g_mutex_unlock(&s->lock);
+    return ok;
+}
+
+static const VMStateDescField serial_fields[] = {
+    { "divider", "uint16", 2 }, { "ier", "uint8", 1 },
+    { "lcr", "uint8", 1 }, { "mcr", "uint8", 1 },
+    { "scr", "uint8", 1 }, { "fcr", "uint8", 1 },
+    { "rx", "buffer", 0 },
+    { NULL }
+};
+
+static const SaveVMHandlers serial_handlers = {
+    .save_state = serial_save,
+    .load_state = serial_load,
+    .vmsd_name = "memvm-serial",
+    .fields = serial_fields,
+};
+
 static SerialState *serial_new(const char *type, MemoryRegion *parent,
                                hwaddr base, unsigned regshift, Chardev *chr)
 {
@@ -206,6 +261,9 @@ static SerialState *serial_new(const char *type, MemoryRegion *parent,
     if (chr) {
         chr_set_handlers(chr, serial_chr_read, NULL, s);
     }
+    register_savevm_live("memvm-serial",
+                         uart_vmstate_next_instance("memvm-serial"),
+                         SERIAL_VMSTATE_VERSION, &serial_handlers, s);
     return s;
 }
 

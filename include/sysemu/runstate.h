@@ -18,6 +18,7 @@ typedef enum RunState {
     RUN_STATE_PAUSED,       /* "paused": stopped by the user */
     RUN_STATE_INMIGRATE,    /* "inmigrate": waiting for -incoming */
     RUN_STATE_POSTMIGRATE,  /* "postmigrate" */
+    RUN_STATE_FINISH_MIGRATE, /* "finish-migrate": last migration pass */
     RUN_STATE_SHUTDOWN,     /* "shutdown" */
     RUN_STATE_INTERNAL_ERROR, /* "internal-error": guest hit a fatal fault */
     RUN_STATE_GUEST_PANICKED, /* "guest-panicked" */

@@ -11,10 +11,18 @@
  * Built with --defsym FILL=1: store a word to every 8 bytes of RAM
  * instead (the benchmark), then power off; with --defsym EMPTY=1: power
  * off at once (the benchmark's baseline).
+ * Built with --defsym LIVE=1 (the live migration test): store (address ^
+ * pattern) + round into every page, round after round, printing every
+ * 16th round, until a 'q' arrives on the UART, counting pages that do not
+ * hold the previous round's word before the store (stale: a page that a
+ * migration lost); then read all pages back, print the rounds, the
+ * stale count and the sum, PASS if nothing was stale and every page
+ * holds the last round's word, and power off.
  */
     .equ UART_BASE, 0x09000000      /* PL011 */
     .equ UART_FR, 0x18
     .equ UART_FR_TXFF, 0x20
+    .equ UART_FR_RXFE, 0x10
     .equ RAM_START, 0x40000000      /* where QEMU puts the DTB for ELFs */
     .equ PSCI_SYSTEM_OFF, 0x84000008
     .equ FDT_MAGIC, 0xd00dfeed
@@ -79,6 +87,99 @@ _start:
 
 .ifdef EMPTY
     b       poweroff                /* benchmark baseline: start and stop */
+.endif
+.ifdef LIVE
+    ldr     x25, =PATTERN_VALUE     /* x25 = pattern */
+    mov     x26, #0                 /* x26 = round */
+    mov     x18, #0                 /* x18 = stale pages seen */
+1:  add     x26, x26, #1
+    mov     x22, #0
+2:  add     x1, x21, x22, lsl #4
+    ldp     x2, x3, [x1]
+    add     x3, x2, x3              /* x3 = end */
+3:  cmp     x2, x23
+    b.lo    4f
+    cmp     x2, x24
+    b.lo    5f
+4:  eor     x4, x2, x25
+    add     x4, x4, x26
+    ldr     x5, [x2]                /* the previous round's word? */
+    sub     x6, x4, #1
+    cmp     x26, #1
+    ccmp    x5, x6, #4, ne          /* round 1: as if equal */
+    cinc    x18, x18, ne
+    str     x4, [x2]
+5:  add     x2, x2, #0x1000
+    cmp     x2, x3
+    b.lo    3b
+    add     x22, x22, #1
+    cmp     x22, x20
+    b.lo    2b
+    tst     x26, #0xf
+    b.ne    6f
+    adr     x0, msg_round
+    bl      puts
+    mov     x0, x26
+    bl      puthex
+    bl      newline
+6:  mov     x9, #UART_BASE          /* a 'q' waiting? */
+    ldr     w10, [x9, #UART_FR]
+    tst     w10, #UART_FR_RXFE
+    b.ne    1b
+    ldr     w10, [x9]
+    and     w10, w10, #0xff
+    cmp     w10, #'q'
+    b.ne    1b
+    /* Read back: x28 = sum, x27 = what it must be, x19 = pages. */
+    mov     x27, #0
+    mov     x28, #0
+    mov     x19, #0
+    mov     x22, #0
+2:  add     x1, x21, x22, lsl #4
+    ldp     x2, x3, [x1]
+    add     x3, x2, x3
+3:  cmp     x2, x23
+    b.lo    4f
+    cmp     x2, x24
+    b.lo    5f
+4:  ldr     x4, [x2]
+    add     x28, x28, x4
+    eor     x4, x2, x25
+    add     x4, x4, x26
+    add     x27, x27, x4
+    add     x19, x19, #1
+5:  add     x2, x2, #0x1000
+    cmp     x2, x3
+    b.lo    3b
+    add     x22, x22, #1
+    cmp     x22, x20
+    b.lo    2b
+    adr     x0, msg_rounds
+    bl      puts
+    mov     x0, x26
+    bl      puthex
+    bl      newline
+    adr     x0, msg_pages
+    bl      puts
+    mov     x0, x19
+    bl      puthex
+    bl      newline
+    adr     x0, msg_stale
+    bl      puts
+    mov     x0, x18
+    bl      puthex
+    bl      newline
+    adr     x0, msg_sum
+    bl      puts
+    mov     x0, x28
+    bl      puthex
+    bl      newline
+    cbnz    x18, fail
+    cmp     x27, x28
+    b.ne    fail
+    adr     x0, msg_pass
+    bl      puts
+    b       poweroff
 .endif
 .ifdef FILL
     /* Benchmark: a word to every 8 bytes outside the image. */
@@ -365,6 +466,9 @@ msg_sum:    .asciz "checksum "
 msg_pass:   .asciz "PASS\n"
 msg_fail:   .asciz "FAIL\n"
 msg_filled: .asciz "filled\n"
+msg_round:  .asciz "round "
+msg_rounds: .asciz "rounds "
+msg_stale:  .asciz "stale "
 
     .bss
     .balign 16

@@ -8,11 +8,18 @@
  * print the sum and PASS, end through the SiFive test finisher (status
  * 0; 1 on failure).  Built with --defsym FILL=1: store a word to every 8
  * bytes of RAM instead (the benchmark); with --defsym EMPTY=1: end at
- * once (the benchmark's baseline).
+ * once (the benchmark's baseline).  Built with --defsym LIVE=1 (the live
+ * migration test): store (address ^ pattern) + round into every page,
+ * round after round, printing every 16th round, until a 'q' arrives on
+ * the UART, counting pages that do not hold the previous round's word
+ * before the store (stale: a page that a migration lost); then read all
+ * pages back, print the rounds, the stale count and the sum, PASS if
+ * nothing was stale and every page holds the last round's word.
  */
     .equ UART_BASE, 0x10000000      /* ns16550a */
     .equ UART_LSR, 5
     .equ UART_LSR_THRE, 0x20
+    .equ UART_LSR_DR, 0x01
     .equ TEST_BASE, 0x100000        /* SiFive test finisher */
     .equ FINISHER_PASS, 0x5555
     .equ FINISHER_FAIL_1, 0x13333   /* fail, exit code 1 */
@@ -78,6 +85,96 @@ _start:
 
 .ifdef EMPTY
     j       pass_exit               /* benchmark baseline: start and stop */
+.endif
+.ifdef LIVE
+    li      s6, PATTERN_VALUE
+    li      s7, 0                   /* s7 = round */
+    li      s11, 0                  /* s11 = stale pages seen */
+1:  addi    s7, s7, 1
+    li      t6, 0x1000
+    li      s3, 0
+2:  slli    t0, s3, 4
+    add     t0, s2, t0
+    ld      t1, 0(t0)
+    ld      t2, 8(t0)
+    add     t2, t1, t2
+3:  bltu    t1, s4, 4f
+    bltu    t1, s5, 5f
+4:  xor     t3, t1, s6
+    add     t3, t3, s7
+    li      t4, 1
+    beq     s7, t4, 8f              /* round 1: nothing to check */
+    ld      t4, 0(t1)               /* the previous round's word? */
+    addi    t5, t3, -1
+    beq     t4, t5, 8f
+    addi    s11, s11, 1
+8:  sd      t3, 0(t1)
+5:  add     t1, t1, t6
+    bltu    t1, t2, 3b
+    addi    s3, s3, 1
+    bltu    s3, s1, 2b
+    andi    t0, s7, 0xf
+    bnez    t0, 6f
+    la      a0, msg_round
+    call    puts
+    mv      a0, s7
+    call    puthex
+    call    newline
+6:  li      t0, UART_BASE           /* a 'q' waiting? */
+    lbu     t1, UART_LSR(t0)
+    andi    t1, t1, UART_LSR_DR
+    beqz    t1, 1b
+    lbu     t1, 0(t0)
+    li      t2, 'q'
+    bne     t1, t2, 1b
+    /* Read back: s9 = sum, s10 = what it must be, s8 = pages. */
+    li      s8, 0
+    li      s9, 0
+    li      s10, 0
+    li      t6, 0x1000
+    li      s3, 0
+2:  slli    t0, s3, 4
+    add     t0, s2, t0
+    ld      t1, 0(t0)
+    ld      t2, 8(t0)
+    add     t2, t1, t2
+3:  bltu    t1, s4, 4f
+    bltu    t1, s5, 5f
+4:  ld      t3, 0(t1)
+    add     s9, s9, t3
+    xor     t3, t1, s6
+    add     t3, t3, s7
+    add     s10, s10, t3
+    addi    s8, s8, 1
+5:  add     t1, t1, t6
+    bltu    t1, t2, 3b
+    addi    s3, s3, 1
+    bltu    s3, s1, 2b
+    la      a0, msg_rounds
+    call    puts
+    mv      a0, s7
+    call    puthex
+    call    newline
+    la      a0, msg_pages
+    call    puts
+    mv      a0, s8
+    call    puthex
+    call    newline
+    la      a0, msg_stale
+    call    puts
+    mv      a0, s11
+    call    puthex
+    call    newline
+    la      a0, msg_sum
+    call    puts
+    mv      a0, s9
+    call    puthex
+    call    newline
+    bnez    s11, fail
+    bne     s9, s10, fail
+    la      a0, msg_pass
+    call    puts
+    j       pass_exit
 .endif
 .ifdef FILL
     li      s3, 0
@@ -371,6 +468,9 @@ msg_sum:    .asciz "checksum "
 msg_pass:   .asciz "PASS\n"
 msg_fail:   .asciz "FAIL\n"
 msg_filled: .asciz "filled\n"
+msg_round:  .asciz "round "
+msg_rounds: .asciz "rounds "
+msg_stale:  .asciz "stale "
 
     .bss
     .balign 16

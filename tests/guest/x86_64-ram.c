@@ -11,6 +11,13 @@
  * (1 << 1) | 1 = 3).
  * Built with -DFILL: store a word to every 8 bytes of RAM instead; with
  * -DEMPTY: end at once (the benchmark's baseline).
+ * Built with -DLIVE (the live migration test): store (address ^ pattern)
+ * + round into every page, round after round, printing every 16th round,
+ * until a 'q' arrives on the UART.  Before each store it checks that the
+ * page holds the previous round's word (a page that a migration lost
+ * would not) and counts the stale ones.  Then it reads all pages back,
+ * prints the rounds, the stale count and the sum, and PASS if nothing
+ * was stale and every page holds the last round's word.
  *
  * Freestanding: no libc, general-purpose registers only.
  */
@@ -18,6 +25,7 @@
 
 #define COM1 0x3f8
 #define UART_LSR 5
+#define UART_LSR_DR 0x01
 #define UART_LSR_THRE 0x20
 #define DEBUG_EXIT_PORT 0xf4
 #define RESET_CONTROL_PORT 0xcf9
@@ -141,7 +149,57 @@ void __attribute__((noreturn)) guest_main(const struct boot_table *table)
 #ifdef EMPTY
     finish(0);      /* benchmark baseline: start and stop */
 #endif
-#ifdef FILL
+#ifdef LIVE
+    uint64_t round = 0, pages = 0, sum = 0, want = 0, stale = 0;
+
+    for (;;) {
+        round++;
+        for (uint32_t i = 0; i < n; i++) {
+            uint64_t end = ranges[i].base + ranges[i].size;
+
+            for (uint64_t a = ranges[i].base; a < end; a += PAGE_SIZE) {
+                if (a < img_lo || a >= img_hi) {
+                    volatile uint64_t *p = (volatile uint64_t *)a;
+
+                    /* A page migration missed holds an older round. */
+                    if (round > 1 && *p != (a ^ PATTERN_VALUE) + round - 1) {
+                        stale++;
+                    }
+                    *p = (a ^ PATTERN_VALUE) + round;
+                }
+            }
+        }
+        if (!(round % 16)) {
+            puts("round ");
+            puthex(round);
+            putc('\n');
+        }
+        if ((inb(COM1 + UART_LSR) & UART_LSR_DR) && inb(COM1) == 'q') {
+            break;
+        }
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t end = ranges[i].base + ranges[i].size;
+
+        for (uint64_t a = ranges[i].base; a < end; a += PAGE_SIZE) {
+            if (a < img_lo || a >= img_hi) {
+                sum += *(volatile uint64_t *)a;
+                want += (a ^ PATTERN_VALUE) + round;
+                pages++;
+            }
+        }
+    }
+    puts("rounds ");
+    puthex(round);
+    puts("\npages ");
+    puthex(pages);
+    puts("\nstale ");
+    puthex(stale);
+    puts("\nchecksum ");
+    puthex(sum);
+    putc('\n');
+    finish(sum != want || stale);
+#elif defined(FILL)
     for (uint32_t i = 0; i < n; i++) {
         uint64_t end = ranges[i].base + ranges[i].size;
 

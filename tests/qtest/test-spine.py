@@ -113,8 +113,8 @@ ERRS = [
     (['-M', 'none', '-cpu', 'max'],
      "-cpu max: memvm runs each board's default CPU model only"),
     (['-M', 'none', '-daemonize'], '-daemonize: not supported by memvm'),
-    (['-M', 'none', '-incoming', 'defer'],
-     '-incoming defer: incoming migration is not implemented yet'),
+    (['-M', 'none', '-incoming', 'nosuch:x'],
+     '-incoming nosuch:x: unknown migration protocol: nosuch:x'),
     (['-M', 'none', '-display', 'gtk'],
      '-display gtk: memvm has no graphical display; use -display none'),
 ]

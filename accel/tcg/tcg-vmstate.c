@@ -1,0 +1,265 @@
+/*
+ * accel tcg: the vCPU's registers in the migration stream, one FULL
+ * section "memvm-cpu" per CPU (instance = CPU index), so that a running
+ * guest continues on the destination.
+ *
+ * QEMU's "cpu" sections carry QEMU's CPUArchState, which unicorn's CPU is
+ * not, so memvm writes its own, self-describing layout (docs/migration-
+ * devices.md): the architecture's name, then each register as a name and
+ * a be64 value.  The destination refuses another architecture or a
+ * register it does not know, naming it, instead of loading garbage.
+ */
+#include <string.h>
+
+#include "accel/tcg/tcg-internal.h"
+#include "migration/register.h"
+
+#define TCG_VMSTATE_VERSION 1
+
+/* A register: by unicorn id, or (aarch64) a system register encoding. */
+typedef struct TCGReg {
+    const char *name;
+    int regid;
+    bool cp;                    /* aarch64 UC_ARM64_REG_CP_REG */
+    uint8_t op0, op1, crn, crm, op2;
+} TCGReg;
+
+#define R(n, id) { .name = (n), .regid = (id) }
+#define CP(n, o0, o1, n_, m, o2) \
+    { .name = (n), .regid = UC_ARM64_REG_CP_REG, .cp = true, .op0 = (o0), \
+      .op1 = (o1), .crn = (n_), .crm = (m), .op2 = (o2) }
+
+/*
+ * What a guest can change.  Order matters on load: modes first (aarch64
+ * PSTATE picks which SP "sp" is), then the rest.  No FP/vector registers
+ * beyond the control ones: memvm's guests do not use them (a gap written
+ * down in docs/migration-devices.md).
+ */
+static const TCGReg x86_64_regs[] = {
+    R("cr0", UC_X86_REG_CR0), R("cr2", UC_X86_REG_CR2),
+    R("cr3", UC_X86_REG_CR3), R("cr4", UC_X86_REG_CR4),
+    R("rax", UC_X86_REG_RAX), R("rbx", UC_X86_REG_RBX),
+    R("rcx", UC_X86_REG_RCX), R("rdx", UC_X86_REG_RDX),
+    R("rsi", UC_X86_REG_RSI), R("rdi", UC_X86_REG_RDI),
+    R("rbp", UC_X86_REG_RBP), R("rsp", UC_X86_REG_RSP),
+    R("r8", UC_X86_REG_R8), R("r9", UC_X86_REG_R9),
+    R("r10", UC_X86_REG_R10), R("r11", UC_X86_REG_R11),
+    R("r12", UC_X86_REG_R12), R("r13", UC_X86_REG_R13),
+    R("r14", UC_X86_REG_R14), R("r15", UC_X86_REG_R15),
+    R("rip", UC_X86_REG_RIP), R("rflags", UC_X86_REG_RFLAGS),
+    R("fs_base", UC_X86_REG_FS_BASE), R("gs_base", UC_X86_REG_GS_BASE),
+    { 0 }
+};
+
+static const TCGReg aarch64_regs[] = {
+    R("pstate", UC_ARM64_REG_PSTATE),
+    CP("sctlr_el1", 3, 0, 1, 0, 0), CP("tcr_el1", 3, 0, 2, 0, 2),
+    R("ttbr0_el1", UC_ARM64_REG_TTBR0_EL1),
+    R("ttbr1_el1", UC_ARM64_REG_TTBR1_EL1),
+    R("mair_el1", UC_ARM64_REG_MAIR_EL1),
+    R("vbar_el1", UC_ARM64_REG_VBAR_EL1),
+    R("cpacr_el1", UC_ARM64_REG_CPACR_EL1),
+    R("elr_el1", UC_ARM64_REG_ELR_EL1), R("esr_el1", UC_ARM64_REG_ESR_EL1),
+    R("far_el1", UC_ARM64_REG_FAR_EL1),
+    CP("spsr_el1", 3, 0, 4, 0, 0),
+    R("sp_el0", UC_ARM64_REG_SP_EL0), R("sp_el1", UC_ARM64_REG_SP_EL1),
+    R("tpidr_el0", UC_ARM64_REG_TPIDR_EL0),
+    R("tpidr_el1", UC_ARM64_REG_TPIDR_EL1),
+    R("fpcr", UC_ARM64_REG_FPCR), R("fpsr", UC_ARM64_REG_FPSR),
+    R("x0", UC_ARM64_REG_X0), R("x1", UC_ARM64_REG_X1),
+    R("x2", UC_ARM64_REG_X2), R("x3", UC_ARM64_REG_X3),
+    R("x4", UC_ARM64_REG_X4), R("x5", UC_ARM64_REG_X5),
+    R("x6", UC_ARM64_REG_X6), R("x7", UC_ARM64_REG_X7),
+    R("x8", UC_ARM64_REG_X8), R("x9", UC_ARM64_REG_X9),
+    R("x10", UC_ARM64_REG_X10), R("x11", UC_ARM64_REG_X11),
+    R("x12", UC_ARM64_REG_X12), R("x13", UC_ARM64_REG_X13),
+    R("x14", UC_ARM64_REG_X14), R("x15", UC_ARM64_REG_X15),
+    R("x16", UC_ARM64_REG_X16), R("x17", UC_ARM64_REG_X17),
+    R("x18", UC_ARM64_REG_X18), R("x19", UC_ARM64_REG_X19),
+    R("x20", UC_ARM64_REG_X20), R("x21", UC_ARM64_REG_X21),
+    R("x22", UC_ARM64_REG_X22), R("x23", UC_ARM64_REG_X23),
+    R("x24", UC_ARM64_REG_X24), R("x25", UC_ARM64_REG_X25),
+    R("x26", UC_ARM64_REG_X26), R("x27", UC_ARM64_REG_X27),
+    R("x28", UC_ARM64_REG_X28), R("x29", UC_ARM64_REG_X29),
+    R("x30", UC_ARM64_REG_X30), R("sp", UC_ARM64_REG_SP),
+    R("pc", UC_ARM64_REG_PC),
+    { 0 }
+};
+
+static const TCGReg riscv64_regs[] = {
+    R("mstatus", UC_RISCV_REG_MSTATUS), R("satp", UC_RISCV_REG_SATP),
+    R("mtvec", UC_RISCV_REG_MTVEC), R("mepc", UC_RISCV_REG_MEPC),
+    R("mcause", UC_RISCV_REG_MCAUSE), R("mtval", UC_RISCV_REG_MTVAL),
+    R("mscratch", UC_RISCV_REG_MSCRATCH), R("mie", UC_RISCV_REG_MIE),
+    R("stvec", UC_RISCV_REG_STVEC), R("sepc", UC_RISCV_REG_SEPC),
+    R("scause", UC_RISCV_REG_SCAUSE), R("stval", UC_RISCV_REG_STVAL),
+    R("sscratch", UC_RISCV_REG_SSCRATCH),
+    R("ra", UC_RISCV_REG_X1), R("sp", UC_RISCV_REG_X2),
+    R("gp", UC_RISCV_REG_X3), R("tp", UC_RISCV_REG_X4),
+    R("t0", UC_RISCV_REG_X5), R("t1", UC_RISCV_REG_X6),
+    R("t2", UC_RISCV_REG_X7), R("s0", UC_RISCV_REG_X8),
+    R("s1", UC_RISCV_REG_X9), R("a0", UC_RISCV_REG_X10),
+    R("a1", UC_RISCV_REG_X11), R("a2", UC_RISCV_REG_X12),
+    R("a3", UC_RISCV_REG_X13), R("a4", UC_RISCV_REG_X14),
+    R("a5", UC_RISCV_REG_X15), R("a6", UC_RISCV_REG_X16),
+    R("a7", UC_RISCV_REG_X17), R("s2", UC_RISCV_REG_X18),
+    R("s3", UC_RISCV_REG_X19), R("s4", UC_RISCV_REG_X20),
+    R("s5", UC_RISCV_REG_X21), R("s6", UC_RISCV_REG_X22),
+    R("s7", UC_RISCV_REG_X23), R("s8", UC_RISCV_REG_X24),
+    R("s9", UC_RISCV_REG_X25), R("s10", UC_RISCV_REG_X26),
+    R("s11", UC_RISCV_REG_X27), R("t3", UC_RISCV_REG_X28),
+    R("t4", UC_RISCV_REG_X29), R("t5", UC_RISCV_REG_X30),
+    R("t6", UC_RISCV_REG_X31), R("pc", UC_RISCV_REG_PC),
+    { 0 }
+};
+
+static const TCGReg *tcg_vmstate_regs(TCGCPU *cpu)
+{
+    switch (cpu->ops->uc_arch) {
+    case UC_ARCH_X86:
+        return x86_64_regs;
+    case UC_ARCH_ARM64:
+        return aarch64_regs;
+    case UC_ARCH_RISCV:
+        return riscv64_regs;
+    default:
+        return NULL;
+    }
+}
+
+static uint64_t tcg_vmstate_read(TCGCPU *cpu, const TCGReg *r)
+{
+    if (r->cp) {
+        uc_arm64_cp_reg cp = { .op0 = r->op0, .op1 = r->op1, .crn = r->crn,
+                               .crm = r->crm, .op2 = r->op2 };
+
+        uc_reg_read(cpu->uc, r->regid, &cp);
+        return cp.val;
+    }
+    return tcg_reg_read(cpu, r->regid);
+}
+
+static void tcg_vmstate_write(TCGCPU *cpu, const TCGReg *r, uint64_t v)
+{
+    if (r->cp) {
+        uc_arm64_cp_reg cp = { .op0 = r->op0, .op1 = r->op1, .crn = r->crn,
+                               .crm = r->crm, .op2 = r->op2, .val = v };
+
+        uc_reg_write(cpu->uc, r->regid, &cp);
+        return;
+    }
+    tcg_reg_write(cpu, r->regid, v);
+}
+
+static void tcg_vmstate_save(QEMUFile *f, void *opaque)
+{
+    TCGCPU *cpu = opaque;
+    const TCGReg *regs = tcg_vmstate_regs(cpu);
+    uint32_t n = 0;
+
+    while (regs[n].name) {
+        n++;
+    }
+    tcg_cpu_pause(cpu);
+    qemu_put_counted_string(f, cpu->ops->name);
+    qemu_put_byte(f, cpu->halted);
+    qemu_put_be32(f, n);
+    for (const TCGReg *r = regs; r->name; r++) {
+        qemu_put_counted_string(f, r->name);
+        qemu_put_be64(f, tcg_vmstate_read(cpu, r));
+    }
+    tcg_cpu_resume(cpu);
+}
+
+static const TCGReg *tcg_vmstate_find(const TCGReg *regs, const char *name)
+{
+    for (const TCGReg *r = regs; r->name; r++) {
+        if (!strcmp(r->name, name)) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+static bool tcg_vmstate_load(QEMUFile *f, void *opaque, int version_id,
+                             Error **errp)
+{
+    TCGCPU *cpu = opaque;
+    const TCGReg *regs = tcg_vmstate_regs(cpu);
+    char name[256];
+    uint32_t n;
+    uint8_t halted;
+    bool ok = false;
+
+    if (!qemu_get_counted_string(f, name)) {
+        error_setg(errp, "memvm-cpu %u: stream ends early", cpu->index);
+        return false;
+    }
+    if (strcmp(name, cpu->ops->name)) {
+        error_setg(errp, "memvm-cpu %u: the stream has a %s CPU, this "
+                   "machine a %s CPU", cpu->index, name, cpu->ops->name);
+        return false;
+    }
+    halted = qemu_get_byte(f);
+    n = qemu_get_be32(f);
+    tcg_cpu_pause(cpu);
+    for (uint32_t i = 0; i < n; i++) {
+        const TCGReg *r;
+        uint64_t v;
+
+        if (!qemu_get_counted_string(f, name)) {
+            error_setg(errp, "memvm-cpu %u: stream ends early", cpu->index);
+            goto out;
+        }
+        v = qemu_get_be64(f);
+        r = tcg_vmstate_find(regs, name);
+        if (!r) {
+            error_setg(errp, "memvm-cpu %u: unknown %s register '%s'",
+                       cpu->index, cpu->ops->name, name);
+            goto out;
+        }
+        tcg_vmstate_write(cpu, r, v);
+    }
+    if (qemu_file_get_error(f)) {
+        error_setg(errp, "memvm-cpu %u: stream ends early", cpu->index);
+        goto out;
+    }
+    /*
+     * RAM arrived behind unicorn's back: drop any code it translated
+     * from what was there before.
+     */
+    uc_ctl_flush_tlb(cpu->uc);
+    g_mutex_lock(&cpu->lock);
+    cpu->halted = halted;
+    cpu->guest_done = false;
+    g_mutex_unlock(&cpu->lock);
+    ok = true;
+out:
+    tcg_cpu_resume(cpu);
+    return ok;
+}
+
+static const VMStateDescField tcg_vmstate_fields[] = {
+    { "arch", "string", 0 },
+    { "halted", "uint8", 1 },
+    { "regs", "named-uint64", 0 },
+    { NULL }
+};
+
+static const SaveVMHandlers tcg_vmstate_handlers = {
+    .save_state = tcg_vmstate_save,
+    .load_state = tcg_vmstate_load,
+    .vmsd_name = "memvm-cpu",
+    .fields = tcg_vmstate_fields,
+};
+
+void tcg_vmstate_register(TCGCPU *cpu)
+{
+    register_savevm_live("memvm-cpu", cpu->index, TCG_VMSTATE_VERSION,
+                         &tcg_vmstate_handlers, cpu);
+}
+
+void tcg_vmstate_unregister(TCGCPU *cpu)
+{
+    unregister_savevm("memvm-cpu", cpu->index, cpu);
+}
