@@ -99,6 +99,13 @@ bool tcg_dirty_log_start(AccelState *accel, Error **errp)
     tcg_cpu_pause(s->cpu);
     err = uc_hook_add(s->cpu->uc, &d->hook, UC_HOOK_MEM_WRITE,
                       tcg_dirty_hook, s, 1, 0);
+    /*
+     * Unicorn decides whether a store calls the hooks when it fills a TLB
+     * entry or translates a block: drop what it filled without the hook.
+     */
+    if (err == UC_ERR_OK) {
+        err = uc_ctl_flush_tlb(s->cpu->uc);
+    }
     tcg_cpu_resume(s->cpu);
     if (err != UC_ERR_OK) {
         error_setg(errp, "accel tcg: cannot track guest stores: %s",
@@ -118,7 +125,8 @@ static int tcg_dirty_sync_block(RAMBlock *block, void *opaque)
     uint64_t first = block->offset >> TARGET_PAGE_BITS;
     uint64_t pages = block->used_length >> TARGET_PAGE_BITS;
 
-    if (block->alias_of || !block->host || first >= d->pages) {
+    /* Alias blocks have RAM addresses of their own: sync them too. */
+    if (!block->host || first >= d->pages) {
         return 0;
     }
     pages = MIN(pages, d->pages - first);

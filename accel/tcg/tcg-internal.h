@@ -56,7 +56,14 @@ struct TCGCPU {
     bool in_emu;                /* the vCPU thread owns the engine */
     bool halted;                /* the guest stopped itself, or failed */
     bool quit;                  /* end the thread */
-    uint64_t kicks;             /* uc_emu_stop() calls from other threads */
+    uint64_t kicks;             /* stop requests from other threads */
+    /*
+     * A stop request for the block hook (atomic): uc_emu_stop() from
+     * another thread can leave the engine inside a translated block with
+     * the PC at its start and some of its stores done, so that resuming
+     * replays them.  The hook stops it where a block begins instead.
+     */
+    int stop_wanted;
 
     /*
      * Set by hooks on the vCPU thread (read there once the engine
