@@ -68,11 +68,12 @@ def run_one(test, builddir, label, timeout_scale, sanitized):
     fails = []
     skips = []
     plan = None
+    name = label + test['name']
     for line in output.splitlines():
         m = PLAN_SKIP_RE.match(line.strip())
         if m and m.group(1).strip():
             skipped += 1
-            skips.append('%s: %s' % (test['name'], m.group(1).strip()))
+            skips.append('%s: %s' % (name, m.group(1).strip()))
             plan = 0
             continue
         m = PLAN_RE.match(line.strip())
@@ -90,7 +91,7 @@ def run_one(test, builddir, label, timeout_scale, sanitized):
                 fails.append('%s: skipped without a reason' % desc)
                 continue
             skipped += 1
-            skips.append('%s %s: %s' % (test['name'], desc, reason))
+            skips.append('%s %s: %s' % (name, desc, reason))
         elif status.lower() == 'ok':
             passed += 1
         else:
@@ -109,7 +110,7 @@ def run_one(test, builddir, label, timeout_scale, sanitized):
     if rc != 0 and failed == 0:
         failed += 1
         fails.append('exit status %d' % rc)
-    return dict(name='%s%s' % (label, test['name']), passed=passed,
+    return dict(name=name, passed=passed,
                 failed=failed, skipped=skipped, fails=fails, skips=skips,
                 output=output, elapsed=elapsed)
 

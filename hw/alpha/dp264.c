@@ -18,6 +18,7 @@ static void clipper_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "clipper";
+    mc->default_cpu_model = "ev67";
     mc->desc = "Alpha DP264/CLIPPER";
     mc->arches = ARCH_ALPHA;
     mc->is_default = true;

@@ -52,6 +52,7 @@ static void collie_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "collie";
+    mc->default_cpu_model = "sa1110";
     mc->desc = "Sharp SL-5500 (Collie) PDA (SA-1110)";
     mc->arches = ARCH_ARM;
     mc->default_ram_id = "strongarm.sdram";

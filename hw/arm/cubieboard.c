@@ -40,6 +40,7 @@ static void cubieboard_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "cubieboard";
+    mc->default_cpu_model = "cortex-a8";
     mc->desc = "cubietech cubieboard (Cortex-A8)";
     mc->arches = ARCH_ARM;
     mc->default_ram_id = "cubieboard.ram";

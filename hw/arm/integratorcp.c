@@ -82,6 +82,7 @@ static void integratorcp_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "integratorcp";
+    mc->default_cpu_model = "arm926";
     mc->desc = "ARM Integrator/CP (ARM926EJ-S)";
     mc->arches = ARCH_ARM;
     mc->default_ram_id = "integrator.ram";

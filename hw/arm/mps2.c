@@ -35,6 +35,7 @@ typedef struct Mps2Board {
     const char *desc;
     hwaddr psram_base;
     unsigned cpus;
+    const char *cpu_model;          /* QEMU 7.2's default CPU */
     /* In QEMU's creation order, which fixes their RAM block offsets. */
     Mps2Ram rams[MPS2_MAX_RAMS];
 } Mps2Board;
@@ -55,6 +56,7 @@ static const Mps2Board mps2_an385 = {
     .desc = "ARM MPS2 with AN385 FPGA image for Cortex-M3",
     .psram_base = 0x21000000,
     .cpus = 1,
+    .cpu_model = "cortex-m3",
     .rams = {
         { "mps.blockram", 0x01000000, 16 * KiB, true,
           { "mps.blockram_m1", "mps.blockram_m2", "mps.blockram_m3" } },
@@ -68,6 +70,7 @@ static const Mps2Board mps2_an511 = {
     .desc = "ARM MPS2 with AN511 DesignStart FPGA image for Cortex-M3",
     .psram_base = 0x21000000,
     .cpus = 1,
+    .cpu_model = "cortex-m3",
     .rams = {
         { "mps.blockram", 0x00000000, 256 * KiB, true },
         { "mps.ssram1", 0x00400000, 8 * MiB, true },
@@ -81,6 +84,7 @@ static const Mps2Board mps2_an505 = {
     .desc = "ARM MPS2 with AN505 FPGA image for Cortex-M33",
     .psram_base = 0x80000000,
     .cpus = 1,
+    .cpu_model = "cortex-m33",
     .rams = {
         { "armsse.sram0", 0, 32 * KiB },
         { "ssram-0", 0, 4 * MiB },
@@ -94,6 +98,7 @@ static const Mps2Board mps2_an521 = {
     .desc = "ARM MPS2 with AN521 FPGA image for dual Cortex-M33",
     .psram_base = 0x80000000,
     .cpus = 2,
+    .cpu_model = "cortex-m33",
     .rams = {
         { "armsse.sram0", 0, 32 * KiB },
         { "armsse.sram1", 0, 32 * KiB },
@@ -145,6 +150,7 @@ static void mps2_machine_class_init(ObjectClass *oc, void *data)
     MPS2_MACHINE_CLASS(oc)->board = board;
     mc->name = board->name;
     mc->desc = board->desc;
+    mc->default_cpu_model = board->cpu_model;
     mc->arches = ARCH_ARM;
     mc->default_ram_id = "mps.ram";
     mc->default_ram_size = 16 * MiB;

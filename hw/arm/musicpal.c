@@ -39,6 +39,7 @@ static void musicpal_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "musicpal";
+    mc->default_cpu_model = "arm926";
     mc->desc = "Marvell 88w8618 / MusicPal (ARM926EJ-S)";
     mc->arches = ARCH_ARM;
     mc->default_ram_id = "musicpal.ram";

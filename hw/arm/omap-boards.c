@@ -174,6 +174,7 @@ static void omap_machine_class_init(ObjectClass *oc, void *data)
     OMAP_MACHINE_CLASS(oc)->board = board;
     mc->name = board->name;
     mc->desc = board->desc;
+    mc->default_cpu_model = board->omap2 ? "arm1136-r2" : "ti925t";
     mc->arches = ARCH_ARM;
     mc->default_ram_id = board->omap2 ? "omap2.dram" : "omap1.dram";
     mc->default_ram_size = board->ram_size;

@@ -84,6 +84,7 @@ static void sbsa_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "sbsa-ref";
+    mc->default_cpu_model = "cortex-a57";
     mc->desc = "QEMU 'SBSA Reference' ARM Virtual Machine";
     mc->arches = ARCH_AARCH64;
     mc->default_ram_id = "sbsa-ref.ram";

@@ -49,6 +49,7 @@ static void versatilepb_class_init(ObjectClass *oc, void *data)
 
     versatile_common_class_init(mc);
     mc->name = "versatilepb";
+    mc->default_cpu_model = "arm926";
     mc->desc = "ARM Versatile/PB (ARM926EJ-S)";
 }
 
@@ -58,6 +59,7 @@ static void versatileab_class_init(ObjectClass *oc, void *data)
 
     versatile_common_class_init(mc);
     mc->name = "versatileab";
+    mc->default_cpu_model = "arm926";
     mc->desc = "ARM Versatile/AB (ARM926EJ-S)";
 }
 

@@ -156,6 +156,7 @@ static void vexpress_machine_class_init(ObjectClass *oc, void *data)
     VEXPRESS_MACHINE_CLASS(oc)->board = board;
     mc->name = board->name;
     mc->desc = board->desc;
+    mc->default_cpu_model = board->a15 ? "cortex-a15" : "cortex-a9";
     mc->arches = ARCH_ARM;
     mc->default_ram_id = "vexpress.highmem";
     mc->default_ram_size = 128 * MiB;

@@ -172,6 +172,7 @@ static void virt_7_2_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "virt-7.2";
+    mc->default_cpu_model = "cortex-a15";
     mc->alias = "virt";
     mc->desc = "QEMU 7.2 ARM Virtual Machine";
     mc->arches = ARCH_AARCH64 | ARCH_ARM;

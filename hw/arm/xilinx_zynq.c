@@ -48,6 +48,7 @@ static void zynq_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "xilinx-zynq-a9";
+    mc->default_cpu_model = "cortex-a9";
     mc->desc = "Xilinx Zynq Platform Baseboard for Cortex-A9";
     mc->arches = ARCH_ARM;
     mc->default_ram_id = "zynq.ext_ram";

@@ -20,6 +20,8 @@ static JsonNode *qmp_query_machines(JsonObject *args, Error **errp)
     for (GSList *l = list; l; l = l->next) {
         MachineClass *mc = l->data;
         JsonObject *o = json_object_new();
+        g_autofree char *cpu_type =
+            machine_class_default_cpu_type(mc, target_arch());
 
         json_object_set_string_member(o, "name", mc->name);
         if (mc->alias) {
@@ -29,10 +31,14 @@ static JsonNode *qmp_query_machines(JsonObject *args, Error **errp)
             json_object_set_boolean_member(o, "is-default", true);
         }
         json_object_set_int_member(o, "cpu-max", mc->max_cpus);
-        json_object_set_boolean_member(o, "hotpluggable-cpus", false);
+        json_object_set_boolean_member(o, "hotpluggable-cpus",
+                                       mc->has_hotpluggable_cpus);
         json_object_set_boolean_member(o, "numa-mem-supported",
                                        mc->numa_mem_supported);
         json_object_set_boolean_member(o, "deprecated", mc->deprecated);
+        if (cpu_type) {
+            json_object_set_string_member(o, "default-cpu-type", cpu_type);
+        }
         if (mc->default_ram_id) {
             json_object_set_string_member(o, "default-ram-id",
                                           mc->default_ram_id);
@@ -103,7 +109,14 @@ static JsonNode *qmp_query_memory_size_summary(JsonObject *args,
     json_object_set_int_member(o, "base-memory",
                                current_machine ? current_machine->ram_size
                                                : 0);
-    json_object_set_int_member(o, "plugged-memory", 0);
+    /*
+     * QEMU 7.2 reports plugged-memory only on targets built with memory
+     * devices (pc-dimm, nvdimm): memvm has none, so it is 0 there.
+     */
+    if (target_arch() & (ARCH_X86_64 | ARCH_I386 | ARCH_AARCH64 | ARCH_ARM |
+                         ARCH_PPC | ARCH_PPC64)) {
+        json_object_set_int_member(o, "plugged-memory", 0);
+    }
     return qmp_node_new_object(o);
 }
 

@@ -18,26 +18,28 @@ static const struct {
     unsigned arch;
     /* Machines of these arches are also served by this binary. */
     unsigned serves;
+    /* QEMU's CPU type names are the model plus this ("qemu64-x86_64-cpu"). */
+    const char *cpu_suffix;
 } arch_table[] = {
-    { "x86_64", ARCH_X86_64, ARCH_X86_64 | ARCH_I386 },
-    { "i386", ARCH_I386, ARCH_I386 },
-    { "aarch64", ARCH_AARCH64, ARCH_AARCH64 | ARCH_ARM },
-    { "arm", ARCH_ARM, ARCH_ARM },
-    { "riscv64", ARCH_RISCV64, ARCH_RISCV64 },
-    { "s390x", ARCH_S390X, ARCH_S390X },
-    { "alpha", ARCH_ALPHA, ARCH_ALPHA },
-    { "cris", ARCH_CRIS, ARCH_CRIS },
-    { "hppa", ARCH_HPPA, ARCH_HPPA },
-    { "m68k", ARCH_M68K, ARCH_M68K },
-    { "mips", ARCH_MIPS, ARCH_MIPS },
-    { "mipsel", ARCH_MIPSEL, ARCH_MIPSEL },
-    { "mips64", ARCH_MIPS64, ARCH_MIPS64 },
-    { "mips64el", ARCH_MIPS64EL, ARCH_MIPS64EL },
+    { "x86_64", ARCH_X86_64, ARCH_X86_64 | ARCH_I386, "-x86_64-cpu" },
+    { "i386", ARCH_I386, ARCH_I386, "-i386-cpu" },
+    { "aarch64", ARCH_AARCH64, ARCH_AARCH64 | ARCH_ARM, "-arm-cpu" },
+    { "arm", ARCH_ARM, ARCH_ARM, "-arm-cpu" },
+    { "riscv64", ARCH_RISCV64, ARCH_RISCV64, "-riscv-cpu" },
+    { "s390x", ARCH_S390X, ARCH_S390X, "-s390x-cpu" },
+    { "alpha", ARCH_ALPHA, ARCH_ALPHA, "-alpha-cpu" },
+    { "cris", ARCH_CRIS, ARCH_CRIS, "-cris-cpu" },
+    { "hppa", ARCH_HPPA, ARCH_HPPA, "-cpu" },
+    { "m68k", ARCH_M68K, ARCH_M68K, "-m68k-cpu" },
+    { "mips", ARCH_MIPS, ARCH_MIPS, "-mips-cpu" },
+    { "mipsel", ARCH_MIPSEL, ARCH_MIPSEL, "-mips-cpu" },
+    { "mips64", ARCH_MIPS64, ARCH_MIPS64, "-mips64-cpu" },
+    { "mips64el", ARCH_MIPS64EL, ARCH_MIPS64EL, "-mips64-cpu" },
     /* As QEMU's ppc64 binary, ours also runs the 32-bit ppc boards. */
-    { "ppc", ARCH_PPC, ARCH_PPC },
-    { "ppc64", ARCH_PPC64, ARCH_PPC64 | ARCH_PPC },
-    { "sparc", ARCH_SPARC, ARCH_SPARC },
-    { "sparc64", ARCH_SPARC64, ARCH_SPARC64 },
+    { "ppc", ARCH_PPC, ARCH_PPC, "-powerpc-cpu" },
+    { "ppc64", ARCH_PPC64, ARCH_PPC64 | ARCH_PPC, "-powerpc64-cpu" },
+    { "sparc", ARCH_SPARC, ARCH_SPARC, "-sparc-cpu" },
+    { "sparc64", ARCH_SPARC64, ARCH_SPARC64, "-sparc64-cpu" },
 };
 
 bool target_big_endian(void)
@@ -67,6 +69,26 @@ const char *target_arch_name(unsigned arch)
         }
     }
     return "unknown";
+}
+
+char *machine_class_default_cpu_type(MachineClass *mc, unsigned arch)
+{
+    const unsigned wide = ARCH_X86_64 | ARCH_MIPS64 | ARCH_MIPS64EL |
+                          ARCH_PPC64;
+    const char *model = mc->default_cpu_model;
+
+    if ((arch & wide) && mc->default_cpu_model64) {
+        model = mc->default_cpu_model64;
+    }
+    if (!model) {
+        return NULL;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(arch_table); i++) {
+        if (arch_table[i].arch == arch) {
+            return g_strconcat(model, arch_table[i].cpu_suffix, NULL);
+        }
+    }
+    return NULL;
 }
 
 unsigned target_arch_from_name(const char *name)

@@ -36,6 +36,7 @@ static void axis_dev88_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "axis-dev88";
+    mc->default_cpu_model = "crisv32";
     mc->desc = "AXIS devboard 88";
     mc->arches = ARCH_CRIS;
     mc->is_default = true;

@@ -39,9 +39,11 @@ static void hppa_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "hppa";
+    mc->default_cpu_model = "hppa";
     mc->desc = "HPPA B160L machine";
     mc->arches = ARCH_HPPA;
     mc->is_default = true;
+    mc->max_cpus = 16;          /* QEMU's HPPA_MAX_CPUS */
     mc->default_ram_id = "ram";
     mc->default_ram_size = 512 * MiB;
     /* QEMU 7.2: "RAM size is currently restricted to 3GB". */

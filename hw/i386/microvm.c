@@ -31,6 +31,8 @@ static void microvm_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "microvm";
+    mc->default_cpu_model = "qemu32";
+    mc->default_cpu_model64 = "qemu64";
     mc->desc = "microvm (i386)";
     mc->arches = ARCH_X86_64 | ARCH_I386;
     mc->default_ram_id = "microvm.ram";

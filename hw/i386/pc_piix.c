@@ -69,6 +69,9 @@ static void pc_common_class_init(MachineClass *mc)
     mc->arches = ARCH_X86_64 | ARCH_I386;
     mc->default_ram_id = "pc.ram";
     mc->default_ram_size = 128 * MiB;
+    mc->default_cpu_model = "qemu32";
+    mc->default_cpu_model64 = "qemu64";
+    mc->has_hotpluggable_cpus = true;
     mc->numa_supported = true;
     /* Legacy -numa node,mem= was dropped with the 5.1 machine types. */
     mc->numa_mem_supported = false;
@@ -142,6 +145,8 @@ static void isapc_class_init(ObjectClass *oc, void *data)
 
     pc_common_class_init(mc);
     mc->name = "isapc";
+    mc->default_cpu_model = "486";
+    mc->default_cpu_model64 = NULL;
     mc->desc = "ISA-only PC";
     mc->max_cpus = 1;
     mc->init = isapc_init;

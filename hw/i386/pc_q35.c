@@ -53,6 +53,9 @@ static void pc_q35_7_2_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "pc-q35-7.2";
+    mc->default_cpu_model = "qemu32";
+    mc->default_cpu_model64 = "qemu64";
+    mc->has_hotpluggable_cpus = true;
     mc->alias = "q35";
     mc->desc = "Standard PC (Q35 + ICH9, 2009)";
     mc->arches = ARCH_X86_64 | ARCH_I386;

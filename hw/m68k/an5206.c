@@ -57,6 +57,7 @@ static void an5206_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "an5206";
+    mc->default_cpu_model = "m5206";
     mc->desc = "Arnewsh 5206";
     mc->arches = ARCH_M68K;
     mc->default_ram_id = "an5206.ram";

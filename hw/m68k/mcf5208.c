@@ -75,6 +75,7 @@ static void mcf5208evb_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "mcf5208evb";
+    mc->default_cpu_model = "m5208";
     mc->desc = "MCF5208EVB";
     mc->arches = ARCH_M68K;
     mc->is_default = true;

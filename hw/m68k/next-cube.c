@@ -87,6 +87,7 @@ static void next_cube_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "next-cube";
+    mc->default_cpu_model = "m68040";
     mc->desc = "NeXT Cube";
     mc->arches = ARCH_M68K;
     mc->default_ram_id = "next.ram";

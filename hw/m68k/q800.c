@@ -80,6 +80,7 @@ static void q800_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "q800";
+    mc->default_cpu_model = "m68040";
     mc->desc = "Macintosh Quadra 800";
     mc->arches = ARCH_M68K;
     mc->default_ram_id = "m68k_mac.ram";

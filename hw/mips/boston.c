@@ -58,6 +58,7 @@ static void boston_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "boston";
+    mc->default_cpu_model = "I6400";
     mc->desc = "MIPS Boston";
     mc->arches = ARCH_MIPS64EL;
     mc->default_ram_id = "boston.ddr";

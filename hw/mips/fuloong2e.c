@@ -37,6 +37,7 @@ static void fuloong2e_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "fuloong2e";
+    mc->default_cpu_model = "Loongson-2E";
     mc->desc = "Fuloong 2e mini pc";
     mc->arches = ARCH_MIPS64EL;
     mc->default_ram_id = "fuloong2e.ram";

@@ -102,6 +102,7 @@ static void magnum_class_init(ObjectClass *oc, void *data)
 
     jazz_common_class_init(mc);
     mc->name = "magnum";
+    mc->default_cpu_model = "R4000";
     mc->desc = "MIPS Magnum";
     JAZZ_MACHINE_CLASS(oc)->model = JAZZ_MAGNUM;
 }
@@ -112,6 +113,7 @@ static void pica61_class_init(ObjectClass *oc, void *data)
 
     jazz_common_class_init(mc);
     mc->name = "pica61";
+    mc->default_cpu_model = "R4000";
     mc->desc = "Acer Pica 61";
     JAZZ_MACHINE_CLASS(oc)->model = JAZZ_PICA61;
 }

@@ -67,6 +67,8 @@ static void malta_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "malta";
+    mc->default_cpu_model = "24Kf";
+    mc->default_cpu_model64 = "20Kc";
     mc->desc = "MIPS Malta Core LV";
     mc->arches = ARCH_ALL_MIPS;
     mc->is_default = true;

@@ -51,6 +51,8 @@ static void mipssim_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "mipssim";
+    mc->default_cpu_model = "24Kf";
+    mc->default_cpu_model64 = "5Kf";
     mc->desc = "MIPS MIPSsim platform";
     mc->arches = ARCH_ALL_MIPS;
     mc->default_ram_id = "mips_mipssim.ram";

@@ -35,6 +35,7 @@ static void ppce500_class_init(ObjectClass *oc, void *data)
 
     e500_common_class_init(mc);
     mc->name = "ppce500";
+    mc->default_cpu_model = "e500v2_v30";
     mc->desc = "generic paravirt e500 platform";
     mc->max_cpus = 32;
 }
@@ -45,6 +46,7 @@ static void mpc8544ds_class_init(ObjectClass *oc, void *data)
 
     e500_common_class_init(mc);
     mc->name = "mpc8544ds";
+    mc->default_cpu_model = "e500v2_v30";
     mc->desc = "mpc8544ds";
     /*
      * QEMU 7.2: "The MPC8544DS board only supports up to 3GB of RAM",

@@ -48,6 +48,8 @@ static void core99_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "mac99";
+    mc->default_cpu_model = "7400_v2.9";
+    mc->default_cpu_model64 = "970fx_v3.1";
     mc->desc = "Mac99 based PowerMAC";
     mc->arches = ARCH_PPC;
     mc->default_ram_id = "ppc_core99.ram";

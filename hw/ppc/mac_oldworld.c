@@ -35,6 +35,7 @@ static void heathrow_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "g3beige";
+    mc->default_cpu_model = "750_v3.1";
     mc->desc = "Heathrow based PowerMAC";
     mc->arches = ARCH_PPC;
     mc->is_default = true;

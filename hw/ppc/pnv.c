@@ -25,6 +25,8 @@ static void pnv_common_class_init(MachineClass *mc)
     mc->arches = ARCH_PPC64;
     mc->default_ram_id = "pnv.ram";
     mc->default_ram_size = PNV_MIN_RAM_SIZE;
+    /* QEMU 7.2: the most chips times cores times threads it takes. */
+    mc->max_cpus = 2048;
     mc->init = pnv_init;
 }
 
@@ -34,6 +36,7 @@ static void pnv8_class_init(ObjectClass *oc, void *data)
 
     pnv_common_class_init(mc);
     mc->name = "powernv8";
+    mc->default_cpu_model = "power8_v2.0";
     mc->desc = "IBM PowerNV (Non-Virtualized) POWER8";
 }
 
@@ -43,6 +46,7 @@ static void pnv9_class_init(ObjectClass *oc, void *data)
 
     pnv_common_class_init(mc);
     mc->name = "powernv9";
+    mc->default_cpu_model = "power9_v2.0";
     mc->alias = "powernv";
     mc->desc = "IBM PowerNV (Non-Virtualized) POWER9";
 }
@@ -53,6 +57,7 @@ static void pnv10_class_init(ObjectClass *oc, void *data)
 
     pnv_common_class_init(mc);
     mc->name = "powernv10";
+    mc->default_cpu_model = "power10_v2.0";
     mc->desc = "IBM PowerNV (Non-Virtualized) POWER10";
 }
 

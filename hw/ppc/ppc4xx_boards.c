@@ -215,6 +215,7 @@ static void bamboo_class_init(ObjectClass *oc, void *data)
 
     ppc4xx_common_class_init(oc, PPC4XX_BAMBOO, 4, ppc4xx_bank_sizes);
     mc->name = "bamboo";
+    mc->default_cpu_model = "440epb";
     mc->desc = "bamboo";
     mc->default_ram_id = "ppc4xx.sdram";
     mc->default_ram_size = 128 * MiB;
@@ -227,6 +228,7 @@ static void sam460ex_class_init(ObjectClass *oc, void *data)
     /* One bank: the valid sizes are the powers of two it can take. */
     ppc4xx_common_class_init(oc, PPC4XX_SAM460EX, 1, sam460ex_bank_sizes);
     mc->name = "sam460ex";
+    mc->default_cpu_model = "460exb";
     mc->desc = "aCube Sam460ex";
     mc->default_ram_id = "ppc4xx.sdram";
     mc->default_ram_size = 512 * MiB;

@@ -75,6 +75,7 @@ static void spapr_7_2_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "pseries-7.2";
+    mc->default_cpu_model = "power9_v2.0";
     mc->alias = "pseries";
     mc->desc = "pSeries Logical Partition (PAPR compliant)";
     mc->arches = ARCH_PPC64;
@@ -84,7 +85,8 @@ static void spapr_7_2_class_init(ObjectClass *oc, void *data)
     mc->numa_supported = true;
     /* Legacy -numa node,mem= went away with the 5.1 machine types. */
     mc->numa_mem_supported = false;
-    mc->max_cpus = 1024;
+    mc->max_cpus = 4096;
+    mc->has_hotpluggable_cpus = true;
     mc->init = spapr_init;
 }
 

@@ -64,6 +64,7 @@ static void virtex_ml507_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "virtex-ml507";
+    mc->default_cpu_model = "440-xilinx";
     mc->desc = "Xilinx Virtex ML507 reference design";
     mc->arches = ARCH_PPC;
     mc->default_ram_id = "ram";

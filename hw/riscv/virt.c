@@ -75,6 +75,7 @@ static void riscv_virt_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "virt";
+    mc->default_cpu_model = "rv64";
     mc->desc = "RISC-V VirtIO board";
     mc->arches = ARCH_RISCV64;
     mc->default_ram_id = "riscv_virt_board.ram";

@@ -251,6 +251,8 @@ static void s390_ccw_class_init(ObjectClass *oc, void *data)
     mc->default_ram_id = "s390.ram";
     mc->default_ram_size = 128 * MiB;
     mc->default_cpus = 1;
+    mc->default_cpu_model = "qemu";
+    mc->has_hotpluggable_cpus = true;
     /* QEMU's S390_MAX_CPUS. */
     mc->max_cpus = 248;
     /* QEMU refuses -numa: "NUMA is not supported by this machine-type". */

@@ -36,6 +36,7 @@ static void leon3_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "leon3_generic";
+    mc->default_cpu_model = "LEON3";
     mc->desc = "Leon-3 generic";
     mc->arches = ARCH_SPARC;
     mc->default_ram_id = "leon3.ram";

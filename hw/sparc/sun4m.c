@@ -116,6 +116,7 @@ static void ss5_class_init(ObjectClass *oc, void *data)
 
     sun4m_common_class_init(oc, &ss5_hwdef);
     mc->name = "SS-5";
+    mc->default_cpu_model = "Fujitsu-MB86904";
     mc->desc = "Sun4m platform, SPARCstation 5";
     mc->is_default = true;
 }
@@ -126,6 +127,7 @@ static void ss10_class_init(ObjectClass *oc, void *data)
 
     sun4m_common_class_init(oc, &ss10_hwdef);
     mc->name = "SS-10";
+    mc->default_cpu_model = "TI-SuperSparc-II";
     mc->desc = "Sun4m platform, SPARCstation 10";
     mc->max_cpus = 4;
 }
@@ -136,6 +138,7 @@ static void ss20_class_init(ObjectClass *oc, void *data)
 
     sun4m_common_class_init(oc, &ss10_hwdef);
     mc->name = "SS-20";
+    mc->default_cpu_model = "TI-SuperSparc-II";
     mc->desc = "Sun4m platform, SPARCstation 20";
     mc->max_cpus = 4;
 }

@@ -70,6 +70,7 @@ static void niagara_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "niagara";
+    mc->default_cpu_model = "Sun-UltraSparc-T1";
     mc->desc = "Sun4v platform, Niagara";
     mc->arches = ARCH_SPARC64;
     mc->default_ram_id = "sun4v-partition.ram";

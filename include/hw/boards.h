@@ -88,6 +88,17 @@ struct MachineClass {
     bool numa_mem_supported;    /* legacy -numa node,mem= allowed */
     unsigned default_cpus;
     unsigned max_cpus;
+    /*
+     * The CPU model QEMU 7.2's board creates by default, without the
+     * target's QOM suffix ("qemu64", not "qemu64-x86_64-cpu"); NULL when
+     * the board has none (its SoC picks the CPU).  query-machines reports
+     * it as default-cpu-type.  @default_cpu_model64 is the model on the
+     * 64-bit target of a family where it differs (x86_64, mips64[el],
+     * ppc64), else NULL.
+     */
+    const char *default_cpu_model;
+    const char *default_cpu_model64;
+    bool has_hotpluggable_cpus; /* QEMU's query-machines hotpluggable-cpus */
     /* Map machine->ram and create devices. */
     bool (*init)(MachineState *ms, Error **errp);
     void (*reset)(MachineState *ms);
@@ -168,6 +179,11 @@ unsigned target_arch(void);
 void target_arch_set(unsigned arch);
 const char *target_arch_name(unsigned arch);
 unsigned target_arch_from_name(const char *name);
+/*
+ * QEMU's QOM type of @mc's default CPU on @arch ("qemu64-x86_64-cpu"), or
+ * NULL when the board has no default CPU model; g_free() it.
+ */
+char *machine_class_default_cpu_type(MachineClass *mc, unsigned arch);
 /* Guest byte order of the current target (qtest's "endianness"). */
 bool target_big_endian(void);
 

@@ -8,13 +8,12 @@ no property that does not exist.  So the pages cannot drift from the code.
 """
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)),
                              '..', 'qtest'))
-from memvm import Tap, run, BUILD_DIR  # noqa: E402
+from memvm import Tap, run, BUILD_DIR, missing_program  # noqa: E402
 
 SRC = os.environ.get('MEMVM_SOURCE_DIR',
                      os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -112,14 +111,13 @@ def main():
         if not t.ok(os.path.exists(page), '%s was built'
                     % os.path.basename(page)):
             t.done()
-    if shutil.which('groff'):
+    if not t.skip_if(missing_program('groff'),
+                     'man pages format without groff warnings'):
         for page in (MAN1, MAN7):
             p = subprocess.run(['groff', '-man', '-ww', '-z', page],
                                capture_output=True, text=True)
             t.eq(p.stderr, '', '%s formats without groff warnings'
                  % os.path.basename(page))
-    else:
-        t.skip('man pages format without groff warnings', 'no groff')
 
     man1 = man_entries(MAN1)
     known = vl_options()

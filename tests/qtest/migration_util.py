@@ -25,3 +25,17 @@ def wait_status(qmp, not_state='inmigrate', timeout=60):
             return status
         time.sleep(0.02)
     return status
+
+
+def wait_stream_file(file, info, timeout=60):
+    """exec:cat > FILE: the migration completes when memvm has written
+    the stream into the pipe; cat may still be writing the file.  Wait
+    until FILE holds all query-migrate's transferred bytes."""
+    import os
+    want = info.get('ram', {}).get('transferred')
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.path.exists(file) and os.path.getsize(file) == want:
+            return True
+        time.sleep(0.02)
+    return False

@@ -21,7 +21,7 @@ import subprocess
 import tempfile
 
 from memvm import VM, Tap, binary
-from migration_util import wait_migration, wait_status
+from migration_util import wait_migration, wait_status, wait_stream_file
 
 SHM = '/dev/shm'
 MiB = 1 << 20
@@ -98,6 +98,7 @@ def round_trip(name, arch, args, base, size):
         t.eq(src.qmp.command('query-status')['status'], 'postmigrate',
              '%s: source is postmigrate' % name)
         ram = info['ram']
+        wait_stream_file(stream, info)
         t.ok(ram['total'] >= size and ram['normal'] >= 9 and
              ram['duplicate'] > 0 and ram['transferred'] ==
              os.path.getsize(stream),
@@ -131,7 +132,7 @@ def make_stream(args, size_arg='4M', arch='x86_64'):
         return open(stream, 'rb').read()
     with VM(['-M', 'none', '-m', size_arg, '-S'] + args, arch=arch) as vm:
         vm.qmp.command('migrate', uri='exec:cat > %s' % stream)
-        wait_migration(vm.qmp)
+        wait_stream_file(stream, wait_migration(vm.qmp))
     return open(stream, 'rb').read()
 
 
@@ -363,7 +364,7 @@ with VM(stream_src + ['-incoming', 'tcp:127.0.0.1:%d' % port],
 stream = path('prelaunch')
 with VM(stream_src + ['-S']) as src:
     src.qmp.command('migrate', uri='exec:cat > %s' % stream)
-    wait_migration(src.qmp)
+    wait_stream_file(stream, wait_migration(src.qmp))
 with VM(stream_src + ['-incoming', 'exec:cat %s' % stream]) as dst:
     t.eq(wait_status(dst.qmp), 'prelaunch',
          'source stopped with -S: destination prelaunch (globalstate)')

@@ -106,6 +106,40 @@ ERRS = [
      "-mon chardev=a,mode=bad: Parameter 'mode' does not accept value "
      "'bad'"),
 ]
+# query-machines entries as QEMU 7.2 gives them: the CPU type depends on
+# the target (qemu64 on x86_64, qemu32 on i386), plugged-memory on whether
+# QEMU builds the target with memory devices.
+MACHINE_ENTRIES = [
+    ('x86_64', 'pc-i440fx-7.2',
+     {'name': 'pc-i440fx-7.2', 'alias': 'pc', 'is-default': True,
+      'cpu-max': 255, 'hotpluggable-cpus': True, 'numa-mem-supported': False,
+      'deprecated': False, 'default-cpu-type': 'qemu64-x86_64-cpu',
+      'default-ram-id': 'pc.ram'}),
+    ('i386', 'isapc',
+     {'name': 'isapc', 'cpu-max': 1, 'hotpluggable-cpus': True,
+      'numa-mem-supported': False, 'deprecated': False,
+      'default-cpu-type': '486-i386-cpu', 'default-ram-id': 'pc.ram'}),
+    ('aarch64', 'virt-7.2',
+     {'name': 'virt-7.2', 'alias': 'virt', 'cpu-max': 512,
+      'hotpluggable-cpus': False, 'numa-mem-supported': False,
+      'deprecated': False, 'default-cpu-type': 'cortex-a15-arm-cpu',
+      'default-ram-id': 'mach-virt.ram'}),
+    ('x86_64', 'none',
+     {'name': 'none', 'cpu-max': 1, 'hotpluggable-cpus': False,
+      'numa-mem-supported': False, 'deprecated': False,
+      'default-ram-id': 'ram'}),
+]
+for arch, name, want in MACHINE_ENTRIES:
+    with VM(['-M', 'none', '-accel', 'qtest'], arch=arch) as vm:
+        got = [m for m in vm.qmp.command('query-machines')
+               if m['name'] == name]
+    t.eq(got, [want], 'query-machines on %s: %s as QEMU 7.2 has it'
+         % (arch, name))
+with VM(['-M', 'virt', '-accel', 'qtest'], arch='riscv64') as vm:
+    t.eq(vm.qmp.command('query-memory-size-summary'),
+         {'base-memory': 128 << 20},
+         'query-memory-size-summary on riscv64: no plugged-memory (QEMU '
+         '7.2 builds that target without memory devices)')
 for args, msg in ERRS:
     status, _, err = run(['-M', 'none', '-display', 'none'] + args)
     t.ok(status == 1 and err.strip() == 'memvm-system-x86_64: ' + msg,
