@@ -289,8 +289,13 @@ static JsonObject *parameters_object(void)
     json_object_set_int_member(o, "multifd-channels", p.multifd_channels);
     json_object_set_int_member(o, "downtime-limit", p.downtime_limit);
     json_object_set_int_member(o, "max-bandwidth", p.max_bandwidth);
-    /* QEMU 8.2's member; 7.2 has none (docs/migration-cpr.md). */
-    json_object_set_string_member(o, "mode", mig_mode_name(p.mode));
+    /*
+     * QEMU 8.2's member, which 7.2 lacks: shown only once it is set, so
+     * that the reply keeps 7.2's shape (docs/migration-cpr.md).
+     */
+    if (p.mode != MIG_MODE_NORMAL) {
+        json_object_set_string_member(o, "mode", mig_mode_name(p.mode));
+    }
     return o;
 }
 

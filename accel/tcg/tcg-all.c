@@ -302,7 +302,7 @@ void tcg_cpu_stop_from_hook(TCGCPU *cpu, const char *fmt, ...)
         va_end(ap);
     }
     cpu->guest_done = true;
-   
+    uc_emu_stop(cpu->uc);
 }
 
 uint64_t tcg_cpu_get_pc(TCGCPU *cpu)
