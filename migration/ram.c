@@ -22,6 +22,7 @@
 #include "migration/cpr.h"
 #include "migration/migration.h"
 #include "migration/register.h"
+#include "migration/ram-zero.h"
 #include "migration/savevm.h"
 #include "qemu/cutils.h"
 
@@ -48,9 +49,7 @@ typedef struct RAMMigBlock {
     uint64_t pages;
     unsigned long *bmap;    /* pages still to send */
     bool ignored;           /* x-ignore-shared: listed, no pages */
-    /* fd-backed: bytes before this offset are known to be a hole. */
-    uint64_t hole_end;
-    uint64_t hole_checked;  /* offsets below were looked up already */
+    RAMZeroProbe zero;
 } RAMMigBlock;
 
 typedef struct RAMState {
@@ -62,6 +61,7 @@ typedef struct RAMState {
     int64_t rate_start;     /* for pages-per-second */
     uint64_t rate_pages;
     RAMBlock *load_last;    /* destination: block of the last record */
+    RAMZeroProbe load_zero; /* destination: for load_last */
 } RAMState;
 
 static RAMState ram_state;
@@ -101,6 +101,7 @@ static int collect_block(RAMBlock *rb, void *opaque)
     b->pages = rb->used_length >> TARGET_PAGE_BITS;
     /* cpr-transfer (mig-live): handed over as a descriptor, no pages. */
     b->ignored = block_is_ignored(rb) || cpr_ram_block_handed_over(rb);
+    ram_zero_probe_init(&b->zero, rb);
     b->bmap = g_new0(unsigned long, (b->pages + BITS_PER_LONG - 1) /
                                     BITS_PER_LONG);
     g_ptr_array_add(blocks, b);
@@ -202,59 +203,6 @@ static bool ram_save_setup(QEMUFile *f, void *opaque, Error **errp)
     return true;
 }
 
-static bool page_is_zero(const uint8_t *p)
-{
-    const uint64_t *w = (const uint64_t *)p;
-
-    /* Eight words at a time: the compiler turns this into vector ORs. */
-    for (size_t i = 0; i < TARGET_PAGE_SIZE / 8; i += 8) {
-        if (w[i] | w[i + 1] | w[i + 2] | w[i + 3] |
-            w[i + 4] | w[i + 5] | w[i + 6] | w[i + 7]) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/*
- * Whether the page at @offset of a file or memfd block is in a hole: a
- * hole reads as zeros, and asking the kernel avoids reading (and, for
- * shmem, allocating) it.
- */
-static bool page_in_hole(RAMMigBlock *b, uint64_t offset)
-{
-    RAMBlock *rb = b->rb;
-    off_t data;
-
-    if (rb->fd < 0) {
-        return false;
-    }
-    if (offset < b->hole_end) {
-        return true;
-    }
-    if (offset < b->hole_checked) {
-        return false;
-    }
-    data = lseek(rb->fd, rb->fd_offset + offset, SEEK_DATA);
-    if (data < 0) {
-        /* ENXIO: no data up to the end of the file. */
-        if (errno == ENXIO) {
-            b->hole_end = rb->used_length;
-            return true;
-        }
-        b->hole_checked = rb->used_length;
-        return false;
-    }
-    data -= rb->fd_offset;
-    if ((uint64_t)data > offset) {
-        b->hole_end = data & TARGET_PAGE_MASK;
-        return offset < b->hole_end;
-    }
-    /* Data here: look again only past a 2 MiB stretch. */
-    b->hole_checked = offset + 2 * 1024 * 1024;
-    return false;
-}
-
 static void save_page_header(QEMUFile *f, RAMState *rs, RAMBlock *rb,
                              uint64_t offset, uint64_t flags)
 {
@@ -275,7 +223,8 @@ static void save_one_page(QEMUFile *f, RAMState *rs, RAMMigBlock *b,
     uint64_t offset = page << TARGET_PAGE_BITS;
     const uint8_t *host = b->rb->host + offset;
 
-    if (page_in_hole(b, offset) || page_is_zero(host)) {
+    if (ram_zero_probe_known_zero(&b->zero, offset) ||
+        ram_page_is_zero(host)) {
         save_page_header(f, rs, b->rb, offset, RAM_SAVE_FLAG_ZERO);
         qemu_put_byte(f, 0);
         stats->duplicate++;
@@ -529,6 +478,9 @@ static uint8_t *host_from_record(QEMUFile *f, RAMState *ls,
             error_setg(errp, "Can't find block %s", id);
             return NULL;
         }
+        if (rb != ls->load_last) {
+            ram_zero_probe_init(&ls->load_zero, rb);
+        }
         ls->load_last = rb;
     } else if (!ls->load_last) {
         error_setg(errp, "Ack, bad migration stream!");
@@ -575,8 +527,13 @@ static bool ram_load(QEMUFile *f, void *opaque, int version_id,
                 return false;
             }
             ch = qemu_get_byte(f);
-            /* Reading first spares untouched destination pages a write. */
-            if (ch || !page_is_zero(host)) {
+            /*
+             * Untouched destination pages stay untouched (no shmem page
+             * allocated); others are read before a write is risked.
+             */
+            if (ch || (!ram_zero_probe_known_zero(&ls->load_zero,
+                                                 host - ls->load_last->host)
+                       && !ram_page_is_zero(host))) {
                 memset(host, ch, TARGET_PAGE_SIZE);
             }
             break;

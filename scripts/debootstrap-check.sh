@@ -32,19 +32,22 @@ while [ $# -gt 0 ]; do
     --repo) REPO=${2:?--repo needs a directory}; shift 2 ;;
     --rev) REV=${2:?--rev needs a revision}; shift 2 ;;
     --fresh) FRESH=1; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
+               exit 0 ;;
     *) echo "debootstrap-check: unknown argument '$1' (try --help)" >&2
        exit 2 ;;
     esac
 done
 ROOT=$(realpath -m "$ROOT")
 BASE=$ROOT.base
+# Only directories this script made are ever removed (rm -rf below).
+MARK=.memvm-debootstrap-check
 
 say() { echo "debootstrap-check: $*"; }
 die() { echo "debootstrap-check: $*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, chroot and mount need it)"
-SHA=$(git -C "$REPO" rev-parse --verify "$REV^{commit}") ||
+SHA=$(git -C "$REPO" rev-parse --verify -q "$REV^{commit}") ||
     die "--rev '$REV' is not a commit of $REPO"
 
 # The host's own Debian sources: "URI SUITE" pairs for every enabled
@@ -114,9 +117,17 @@ if ! command -v debootstrap >/dev/null; then
         { apt-get update -qq && apt-get install -y -qq debootstrap; }'
 fi
 
+for d in "$ROOT" "$BASE"; do
+    [ ! -e "$d" ] || [ -e "$d/$MARK" ] ||
+        die "$d exists and was not made by this script; choose another --root"
+    [ -z "$(mounted_below "$d")" ] ||
+        die "something is still mounted below $d; unmount it first"
+done
+
 if [ "$FRESH" = 1 ] || [ ! -e "$BASE/.memvm-base-complete" ]; then
-    [ -z "$(mounted_below "$BASE")" ] || die "something is mounted below $BASE"
     rm -rf "$BASE"
+    mkdir -p "$BASE"
+    touch "$BASE/$MARK"
     say "debootstrap bookworm from $MIRROR into $BASE"
     debootstrap --variant=minbase --include=make,git bookworm "$BASE" "$MIRROR"
     awk '{ print "deb " $1 " " $2 " main" }' <<<"$SOURCES" \
@@ -124,8 +135,6 @@ if [ "$FRESH" = 1 ] || [ ! -e "$BASE/.memvm-base-complete" ]; then
     touch "$BASE/.memvm-base-complete"
 fi
 
-[ -z "$(mounted_below "$ROOT")" ] ||
-    die "something is still mounted below $ROOT; unmount it first"
 rm -rf "$ROOT"
 cp -a "$BASE" "$ROOT"
 rm -f "$ROOT/.memvm-base-complete"

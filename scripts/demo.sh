@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# make demo: boot the bundled guests on backend RAM (demo-guest.sh), then
+# make demo: boot Debian's arm64 Linux on backend RAM (demo-linux.sh), the
+# bundled guests (demo-guest.sh), then
 # write and read guest RAM over qtest and show that the bytes live in the
 # backend's memory.
 set -euo pipefail
 BUILD=${1:-build}
 BIN="$BUILD/memvm-system-x86_64"
 
-# The main job: bundled guests booting in backend RAM.
+# The main job: Linux, then the bundled guests, booting in backend RAM.
+bash "$(dirname "$0")/demo-linux.sh" "$BUILD"
 bash "$(dirname "$0")/demo-guest.sh" "$BUILD"
 
 echo "== memvm demo: guest RAM from a host memory backend, over qtest =="

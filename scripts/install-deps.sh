@@ -26,7 +26,14 @@ for p in "${PKGS[@]}"; do
     fi
 done
 
+# Debian's arm64 kernel and busybox for tests/linux and make demo, when
+# everything else is in place (scripts/fetch-linux.sh; apt only).
+fetch_linux() {
+    bash "$(dirname "$0")/fetch-linux.sh" "${MEMVM_LINUX_DIR:-build/linux}"
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+    fetch_linux
     exit 0
 fi
 
@@ -38,5 +45,7 @@ fi
 
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+flock /tmp/memvm-apt.lock apt-get update -qq
+flock /tmp/memvm-apt.lock apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}"
+fetch_linux

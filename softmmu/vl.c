@@ -68,6 +68,7 @@ typedef struct VLConfig {
     bool mem_prealloc;
     char *accel;
     char *kernel, *append, *initrd, *dtb;
+    char *cpu;
     char *qtest, *qtest_log;
     char *incoming;
     char *smp;
@@ -139,6 +140,8 @@ static void set_once(char **slot, const char *value)
     g_free(*slot);
     *slot = g_strdup(value);
 }
+
+static void check_cpu_model(const char *opt, const char *model);
 
 static void parse_args(int argc, char **argv, VLConfig *c)
 {
@@ -244,15 +247,39 @@ static void parse_args(int argc, char **argv, VLConfig *c)
                          "-kernel", a, arg);
             exit(EXIT_FAILURE);
         } else if (!strcmp(name, "cpu")) {
-            error_report("%s %s: memvm runs each board's default CPU model "
-                         "only", a, arg);
-            exit(EXIT_FAILURE);
+            check_cpu_model(a, arg);
+            g_free(c->cpu);
+            c->cpu = g_strdup(arg);
         } else {
             error_report("%s%s%s: not supported by memvm", a, arg ? " " : "",
                          arg ? arg : "");
             exit(EXIT_FAILURE);
         }
     }
+}
+
+/*
+ * -cpu: the aarch64 models libunicorn has, under QEMU's names (accel tcg
+ * runs them); other targets run their board's default model only.
+ */
+static void check_cpu_model(const char *opt, const char *model)
+{
+    static const char *const a64[] = {
+        "cortex-a53", "cortex-a57", "cortex-a72", "max",
+    };
+
+    if (target_arch() != ARCH_AARCH64) {
+        error_report("%s %s: memvm runs each board's default CPU model "
+                     "only", opt, model);
+        exit(EXIT_FAILURE);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(a64); i++) {
+        if (!strcmp(model, a64[i])) {
+            return;
+        }
+    }
+    error_report("unable to find CPU model '%s'", model);
+    exit(EXIT_FAILURE);
 }
 
 /* The binary's name decides the target: memvm-system-<arch>. */
@@ -802,6 +829,7 @@ static void vl_config_free(VLConfig *c)
     g_free(c->kernel);
     g_free(c->append);
     g_free(c->initrd);
+    g_free(c->cpu);
     g_free(c->dtb);
     g_free(c->qtest);
     g_free(c->qtest_log);
@@ -855,6 +883,7 @@ int main(int argc, char **argv)
     if (c.dtb) {
         object_property_set_str(OBJECT(ms), "dtb", c.dtb, &error_abort);
     }
+    ms->cpu_model = g_strdup(c.cpu);
 
     /* Backends exist before -m is applied, wherever -m stood. */
     create_objects(&c);

@@ -115,6 +115,30 @@ static void tcg_dispatch_write(uc_engine *uc, uint64_t offset,
                      MIN(size, sizeof(buf)), true);
 }
 
+/* A physical access to a hole: as unicorn reports an unmapped one. */
+static uint64_t tcg_hole_read(uc_engine *uc, uint64_t offset,
+                              unsigned size, void *opaque)
+{
+    TCGMapping *m = opaque;
+
+    tcg_cpu_stop_from_hook(m->cpu, "read of %u bytes from unmapped address "
+                           "0x%" PRIx64 " (in the code block at 0x%" PRIx64
+                           ")", size, m->start + offset,
+                           tcg_cpu_get_pc(m->cpu));
+    return 0;
+}
+
+static void tcg_hole_write(uc_engine *uc, uint64_t offset, unsigned size,
+                           uint64_t value, void *opaque)
+{
+    TCGMapping *m = opaque;
+
+    tcg_cpu_stop_from_hook(m->cpu, "write of %u bytes to unmapped address "
+                           "0x%" PRIx64 " (in the code block at 0x%" PRIx64
+                           ")", size, m->start + offset,
+                           tcg_cpu_get_pc(m->cpu));
+}
+
 static void tcg_map_add(GPtrArray *maps, hwaddr start, uint64_t size,
                         TCGMapKind kind, void *host, uint32_t perms,
                         RAMBlock *block, uint64_t block_offset)
@@ -145,8 +169,30 @@ static void tcg_map_add(GPtrArray *maps, hwaddr start, uint64_t size,
     g_ptr_array_add(maps, m);
 }
 
+/*
+ * Unicorn 2.0.1 looks up the *virtual* address of every access that
+ * misses its TLB in its map of physical memory, and fails the access as
+ * unmapped when nothing is there, even though the page tables translate
+ * it to RAM.  An operating system's addresses (Linux's kernel half at
+ * 0xffff..., user stacks near 2^48) are far above any physical address,
+ * so the space from the first address no CPU model can reach physically
+ * up to the top is mapped as well, as I/O that nothing can hit.
+ */
+#define TCG_A64_VA_ONLY_START (1ULL << 44)      /* cortex-a57's PARange */
+/*
+ * Holes in the low 4 GiB are mapped too (as TCG_MAP_HOLE): a user
+ * program's heap starts up to 1 GiB above its data (Linux's brk
+ * randomisation), which on virt is below 4 GiB, between devices.  Holes
+ * between there and TCG_A64_VA_ONLY_START stay unmapped, so unicorn
+ * reports accesses to them exactly (size and kind) as before.
+ */
+#define TCG_A64_HOLES_END (1ULL << 32)
+#define TCG_VA_ONLY_END (0ULL - TCG_PAGE_SIZE)  /* unicorn needs end > 0 */
+
+static void tcg_fill_holes(GPtrArray *maps, uint64_t va_only_start);
+
 /* The mappings unicorn should have for the current flat view. */
-static GPtrArray *tcg_wanted_maps(AddressSpace *as)
+static GPtrArray *tcg_wanted_maps(AddressSpace *as, uint64_t va_only_start)
 {
     GPtrArray *maps = g_ptr_array_new_with_free_func(g_free);
     FlatView *fv = address_space_get_flatview(as);
@@ -163,8 +209,14 @@ static GPtrArray *tcg_wanted_maps(AddressSpace *as)
             hwaddr in_lo = (start + TCG_PAGE_SIZE - 1) & TCG_PAGE_MASK;
             hwaddr in_hi = end & TCG_PAGE_MASK;
             uint8_t *host = fr->mr->ram_block->host + fr->offset_in_region;
-            uint32_t perms = fr->readonly ? UC_PROT_READ | UC_PROT_EXEC
-                                          : UC_PROT_ALL;
+            /*
+             * Read-only RAM (flash) refuses guest writes, except where
+             * unicorn's virtual-address check (below) would apply its
+             * permissions to virtual addresses that land on it (a user
+             * program's data at 0x400000 on Arm virt).
+             */
+            uint32_t perms = fr->readonly && !va_only_start
+                             ? UC_PROT_READ | UC_PROT_EXEC : UC_PROT_ALL;
 
             if (in_lo < in_hi) {
                 tcg_map_add(maps, page_lo, in_lo - page_lo,
@@ -182,7 +234,52 @@ static GPtrArray *tcg_wanted_maps(AddressSpace *as)
                     NULL, 0, NULL, 0);
     }
     flatview_unref(fv);
+    if (va_only_start) {
+        tcg_fill_holes(maps, va_only_start);
+    }
     return maps;
+}
+
+/*
+ * For unicorn's virtual-address check (above): holes below
+ * TCG_A64_HOLES_END become TCG_MAP_HOLE, everything from @va_only_start
+ * (or the last mapping) up TCG_MAP_VA_ONLY.
+ */
+static void tcg_fill_holes(GPtrArray *maps, uint64_t va_only_start)
+{
+    uint64_t at = 0;
+    guint n = maps->len;
+
+    for (guint i = 0; i <= n; i++) {
+        TCGMapping *m = i < n ? g_ptr_array_index(maps, i) : NULL;
+        uint64_t end = m ? MIN(m->start, TCG_A64_HOLES_END)
+                         : TCG_A64_HOLES_END;
+
+        if (at < end) {
+            TCGMapping *h = g_new0(TCGMapping, 1);
+
+            h->start = at;
+            h->size = end - at;
+            h->kind = TCG_MAP_HOLE;
+            g_ptr_array_add(maps, h);
+        }
+        if (m) {
+            at = MAX(at, m->start + m->size);
+        }
+    }
+    if (n) {
+        TCGMapping *last = g_ptr_array_index(maps, n - 1);
+
+        at = last->start + last->size;
+    }
+    if (at < TCG_VA_ONLY_END) {
+        TCGMapping *v = g_new0(TCGMapping, 1);
+
+        v->start = MAX(at, va_only_start);
+        v->size = TCG_VA_ONLY_END - v->start;
+        v->kind = TCG_MAP_VA_ONLY;
+        g_ptr_array_add(maps, v);
+    }
 }
 
 static bool tcg_map_equal(const TCGMapping *a, const TCGMapping *b)
@@ -204,11 +301,25 @@ static bool tcg_map_find(GPtrArray *maps, const TCGMapping *m, guint *index)
 
 static uc_err tcg_map_apply(uc_engine *uc, TCGMapping *m)
 {
-    if (m->kind == TCG_MAP_RAM) {
+    uc_err err;
+
+    switch (m->kind) {
+    case TCG_MAP_RAM:
         return uc_mem_map_ptr(uc, m->start, m->size, m->perms, m->host);
+    case TCG_MAP_HOLE:
+        return uc_mmio_map(uc, m->start, m->size, tcg_hole_read, m,
+                           tcg_hole_write, m);
+    case TCG_MAP_VA_ONLY:
+        err = uc_mmio_map(uc, m->start, m->size, tcg_dispatch_read, m,
+                          tcg_dispatch_write, m);
+        /* Code runs from these (virtual) addresses too. */
+        return err != UC_ERR_OK ? err
+                                : uc_mem_protect(uc, m->start, m->size,
+                                                 UC_PROT_ALL);
+    default:
+        return uc_mmio_map(uc, m->start, m->size, tcg_dispatch_read, m,
+                           tcg_dispatch_write, m);
     }
-    return uc_mmio_map(uc, m->start, m->size, tcg_dispatch_read, m,
-                       tcg_dispatch_write, m);
 }
 
 /*
@@ -219,7 +330,9 @@ static uc_err tcg_map_apply(uc_engine *uc, TCGMapping *m)
 static void tcg_sync_maps(TCGState *s)
 {
     uc_engine *uc = s->cpu->uc;
-    GPtrArray *want = tcg_wanted_maps(&address_space_memory);
+    GPtrArray *want = tcg_wanted_maps(&address_space_memory,
+                                      s->cpu->ops->uc_arch == UC_ARCH_ARM64
+                                      ? TCG_A64_VA_ONLY_START : 0);
     guint idx;
 
     tcg_dirty_log_maps_changed(s);
@@ -238,6 +351,7 @@ static void tcg_sync_maps(TCGState *s)
         if (tcg_map_find(s->maps, m, &idx)) {
             continue;
         }
+        m->cpu = s->cpu;
         err = tcg_map_apply(uc, m);
         if (err != UC_ERR_OK) {
             error_report("accel tcg: cannot map guest %s 0x%" PRIx64
@@ -310,6 +424,22 @@ uint64_t tcg_cpu_get_pc(TCGCPU *cpu)
     return tcg_reg_read(cpu, cpu->ops->pc_reg);
 }
 
+/* Nothing in the system memory map at @addr? */
+static bool tcg_addr_is_hole(uint64_t addr)
+{
+    FlatView *fv = address_space_get_flatview(&address_space_memory);
+    bool hole = true;
+
+    for (unsigned i = 0; i < fv->nr && hole; i++) {
+        const FlatRange *fr = &fv->ranges[i];
+
+        hole = !((Int128)addr >= fr->addr &&
+                 (Int128)addr < fr->addr + fr->size);
+    }
+    flatview_unref(fv);
+    return hole;
+}
+
 static bool tcg_mem_unmapped(uc_engine *uc, uc_mem_type type,
                              uint64_t addr, int size, int64_t value,
                              void *opaque)
@@ -334,8 +464,11 @@ static bool tcg_mem_unmapped(uc_engine *uc, uc_mem_type type,
                                PRIx64 ")", size, addr, pc);
         break;
     case UC_MEM_FETCH_PROT:
-        tcg_cpu_stop_from_hook(cpu, "fetch from non-executable memory at "
-                               "0x%" PRIx64, addr);
+        /* Holes are mapped, without execute permission (see above). */
+        tcg_cpu_stop_from_hook(cpu, "fetch from %s 0x%" PRIx64,
+                               tcg_addr_is_hole(addr)
+                               ? "unmapped address" : "non-executable memory at",
+                               addr);
         break;
     default:
         tcg_cpu_stop_from_hook(cpu, "read of %d bytes from unmapped address "
@@ -414,6 +547,26 @@ static bool tcg_cpu_check_stop(TCGCPU *cpu, uc_err err)
 
 /* --- the vCPU thread ---------------------------------------------------- */
 
+/* May the vCPU thread enter the engine?  With cpu->lock held. */
+static bool tcg_cpu_may_run(TCGCPU *cpu)
+{
+    return cpu->running && !cpu->pauses && !cpu->halted &&
+           !(cpu->idle && cpu->irq_gen == cpu->irq_applied);
+}
+
+/* Hand the interrupt inputs to the engine; vCPU thread, lock held. */
+static void tcg_cpu_apply_irqs_locked(TCGCPU *cpu)
+{
+    if (cpu->irq_gen == cpu->irq_applied) {
+        return;
+    }
+    for (int line = 0; line < CPU_IRQ_NUM; line++) {
+        cpu->ops->apply_irq(cpu, line, cpu->irq_level[line]);
+    }
+    cpu->irq_applied = cpu->irq_gen;
+    cpu->idle = false;
+}
+
 static gpointer tcg_cpu_thread(gpointer opaque)
 {
     TCGCPU *cpu = opaque;
@@ -424,12 +577,13 @@ static gpointer tcg_cpu_thread(gpointer opaque)
         uc_err err;
         bool stop;
 
-        while (!cpu->quit && (!cpu->running || cpu->pauses || cpu->halted)) {
+        while (!cpu->quit && !tcg_cpu_may_run(cpu)) {
             g_cond_wait(&cpu->cond, &cpu->lock);
         }
         if (cpu->quit) {
             break;
         }
+        tcg_cpu_apply_irqs_locked(cpu);
         cpu->in_emu = true;
         kicks = cpu->kicks;
         /* A request left from a run that ended by itself is not for us. */
@@ -440,18 +594,72 @@ static gpointer tcg_cpu_thread(gpointer opaque)
         stop = tcg_cpu_check_stop(cpu, err);
 
         g_mutex_lock(&cpu->lock);
-        /*
-         * A clean return nobody asked for is the guest halting itself
-         * (x86 hlt): with no interrupts to wake it, it stays halted.
-         */
-        if (stop || (err == UC_ERR_OK && cpu->kicks == kicks)) {
+        if (stop) {
             cpu->halted = true;
+        } else if (err == UC_ERR_OK && cpu->kicks == kicks) {
+            /*
+             * A clean return nobody asked for is the guest waiting for
+             * an interrupt (x86 hlt, Arm WFI): it sleeps until an input
+             * changes (never, on a CPU without interrupts).
+             */
+            cpu->idle = true;
         }
         cpu->in_emu = false;
         g_cond_broadcast(&cpu->cond);
     }
     g_mutex_unlock(&cpu->lock);
     return NULL;
+}
+
+/*
+ * Interrupt input changes from other threads reach the engine when the
+ * vCPU next enters it.  This thread gets it out: uc_emu_stop() again
+ * every millisecond, since a stop that lands just before uc_emu_start()
+ * is lost.  It holds no device lock, so waiting here cannot deadlock
+ * with a vCPU that is inside a device.
+ */
+#define TCG_IRQ_KICK_RETRY_US 1000
+
+static gpointer tcg_kick_thread(gpointer opaque)
+{
+    TCGCPU *cpu = opaque;
+
+    g_mutex_lock(&cpu->lock);
+    while (!cpu->quit) {
+        if (cpu->in_emu && cpu->irq_gen != cpu->irq_applied) {
+            cpu->kicks++;
+            uc_emu_stop(cpu->uc);
+            g_cond_wait_until(&cpu->cond, &cpu->lock,
+                              g_get_monotonic_time() + TCG_IRQ_KICK_RETRY_US);
+        } else {
+            g_cond_wait(&cpu->cond, &cpu->lock);
+        }
+    }
+    g_mutex_unlock(&cpu->lock);
+    return NULL;
+}
+
+/* The sink of hw/cpu-irq.h: a board's device changed a CPU input. */
+static void tcg_cpu_irq_sink(void *opaque, unsigned index, int line,
+                             int level)
+{
+    TCGState *s = opaque;
+    TCGCPU *cpu = s->cpu;
+
+    if (!cpu || index != cpu->index) {
+        return;
+    }
+    g_mutex_lock(&cpu->lock);
+    if (cpu->irq_level[line] != level) {
+        cpu->irq_level[line] = level;
+        cpu->irq_gen++;
+        if (cpu->thread == g_thread_self()) {
+            /* From a device the guest is accessing: the engine is ours. */
+            tcg_cpu_apply_irqs_locked(cpu);
+        }
+        g_cond_broadcast(&cpu->cond);
+    }
+    g_mutex_unlock(&cpu->lock);
 }
 
 static void tcg_vm_state_change(void *opaque, bool running, RunState state)
@@ -500,6 +708,7 @@ static void tcg_cpu_reset(void *opaque)
     }
     g_mutex_lock(&cpu->lock);
     cpu->halted = false;
+    cpu->idle = false;
     cpu->guest_done = false;
     g_mutex_unlock(&cpu->lock);
     tcg_cpu_resume(cpu);
@@ -563,6 +772,9 @@ static bool tcg_init_machine(AccelState *accel, MachineState *ms,
         return false;
     }
     s->cpu = cpu;
+    if (ops->setup && !ops->setup(cpu, ms, errp)) {
+        return false;
+    }
     /*
      * With exits enabled and none set, uc_emu_start() runs until it is
      * stopped, instead of until a PC we would have to pick.
@@ -606,6 +818,7 @@ static bool tcg_init_machine(AccelState *accel, MachineState *ms,
     tcg_vmstate_register(cpu);
 
     s->maps = g_ptr_array_new_with_free_func(g_free);
+    cpu->maps = s->maps;
     s->mem_listener = (MemoryListener) {
         .name = "tcg",
         .begin = tcg_mem_begin,
@@ -639,6 +852,10 @@ static bool tcg_start_vcpus(AccelState *accel, MachineState *ms,
     }
     qemu_add_vm_change_state_handler(tcg_vm_state_change, cpu);
     qemu_register_reset(tcg_cpu_reset, s);
+    if (cpu->ops->apply_irq) {
+        cpu->kick_thread = g_thread_new("CPU 0/kick", tcg_kick_thread, cpu);
+        cpu_irq_set_sink(tcg_cpu_irq_sink, s);
+    }
     migration_dirty_log_register(&tcg_mig_dirty_log, accel);
     cpu->thread = g_thread_new("CPU 0/TCG", tcg_cpu_thread, cpu);
     return true;
@@ -662,6 +879,11 @@ static void tcg_shutdown(AccelState *accel)
         g_mutex_unlock(&cpu->lock);
         g_thread_join(cpu->thread);
         cpu->thread = NULL;
+        if (cpu->kick_thread) {
+            cpu_irq_set_sink(NULL, NULL);
+            g_thread_join(cpu->kick_thread);
+            cpu->kick_thread = NULL;
+        }
         qemu_del_vm_change_state_handler(tcg_vm_state_change, cpu);
         qemu_unregister_reset(tcg_cpu_reset, s);
     }
@@ -675,6 +897,9 @@ static void tcg_shutdown(AccelState *accel)
     tcg_vmstate_unregister(cpu);
     if (cpu->reset_ctx) {
         uc_context_free(cpu->reset_ctx);
+    }
+    if (cpu->ops->teardown) {
+        cpu->ops->teardown(cpu);
     }
     uc_close(cpu->uc);
     g_mutex_clear(&cpu->lock);

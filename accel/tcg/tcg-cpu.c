@@ -6,7 +6,9 @@
 #include <unicorn/unicorn.h>
 
 #include "accel/tcg/tcg-internal.h"
+#include "accel/tcg/tcg-arm64.h"
 #include "exec/memory.h"
+#include "hw/timer/arm_generic_timer.h"
 #include "hw/boards.h"
 #include "sysemu/runstate.h"
 
@@ -201,6 +203,17 @@ static const TCGArchOps x86_64_ops = {
 
 /* EL1h with D, A, I, F masked: where QEMU's virt starts an aarch64 CPU. */
 #define A64_PSTATE_BOOT 0x3c5
+/*
+ * SCR_EL3: EL1 and EL2 non-secure and AArch64 (NS, RW), HVC enabled (HCE)
+ * so that it reaches the exception hook as HVC whatever the MMU does;
+ * HCR_EL2.RW.
+ */
+#define A64_SCR_NS 0x1
+#define A64_SCR_HCE 0x100
+#define A64_SCR_RW 0x400
+#define A64_HCR_RW (1ULL << 31)
+/* QEMU's virt board default is cortex-a15, a 32-bit CPU unicorn lacks. */
+#define A64_DEFAULT_CPU "cortex-a57"
 
 static uint32_t a64_insn_at(TCGCPU *cpu, uint64_t pc)
 {
@@ -250,9 +263,17 @@ static void a64_psci(TCGCPU *cpu)
     tcg_reg_write(cpu, UC_ARM64_REG_X0, ret);
 }
 
+/* What the aarch64 vCPU keeps beside the engine. */
+typedef struct A64CPU {
+    A64UcCPU uc;
+    ArmGenericTimer *gtimer;
+    bool fast_stores;           /* a64_uc_fast_stores_start() was called */
+} A64CPU;
+
 static void a64_intr(uc_engine *uc, uint32_t intno, void *opaque)
 {
     TCGCPU *cpu = opaque;
+    A64CPU *a = cpu->arch;
     uint64_t pc = tcg_cpu_get_pc(cpu);
     uint32_t insn;
 
@@ -268,24 +289,165 @@ static void a64_intr(uc_engine *uc, uint32_t intno, void *opaque)
             a64_psci(cpu);
             return;
         }
-        tcg_cpu_stop_from_hook(cpu, "unknown instruction 0x%08x at pc 0x%"
-                               PRIx64, insn, pc);
-        return;
+        break;
     case ARM_EXCP_HVC:
     case ARM_EXCP_SMC:
         /* Taken as an exception, the PC is already past the call. */
         a64_psci(cpu);
         return;
     }
+    /*
+     * A guest that has installed its exception vectors (an operating
+     * system) takes the exception as on hardware.  One that has not (the
+     * bare-metal test programs) would only loop through zeros at
+     * VBAR_EL1 = 0: report it instead.
+     */
+    if (tcg_reg_read(cpu, UC_ARM64_REG_VBAR_EL1)) {
+        a64_uc_take_exception(&a->uc);
+        return;
+    }
+    if (intno == ARM_EXCP_UDEF) {
+        tcg_cpu_stop_from_hook(cpu, "unknown instruction 0x%08x at pc 0x%"
+                               PRIx64, a64_insn_at(cpu, pc), pc);
+        return;
+    }
     tcg_cpu_stop_from_hook(cpu, "unhandled exception %u at pc 0x%" PRIx64,
                            intno, pc);
+}
+
+/* -cpu names (QEMU's) of the models libunicorn has. */
+static const struct {
+    const char *name;
+    int model;
+} a64_models[] = {
+    { "cortex-a53", UC_CPU_ARM64_A53 },
+    { "cortex-a57", UC_CPU_ARM64_A57 },
+    { "cortex-a72", UC_CPU_ARM64_A72 },
+    { "max", UC_CPU_ARM64_MAX },
+};
+
+static bool a64_setup(TCGCPU *cpu, MachineState *ms, Error **errp)
+{
+    const char *name = ms->cpu_model ? ms->cpu_model : A64_DEFAULT_CPU;
+    qemu_irq timer_out[ARM_GTIMER_NUM];
+    A64CPU *a;
+    uc_err err = UC_ERR_ARG;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(a64_models); i++) {
+        if (!strcmp(name, a64_models[i].name)) {
+            err = uc_ctl_set_cpu_model(cpu->uc, a64_models[i].model);
+            break;
+        }
+    }
+    if (err != UC_ERR_OK) {
+        error_setg(errp, "accel tcg: cannot create CPU model '%s': %s", name,
+                   uc_strerror(err));
+        return false;
+    }
+    a = g_new0(A64CPU, 1);
+    cpu->arch = a;
+    if (!a64_uc_bind(cpu, &a->uc, errp)) {
+        return false;
+    }
+    for (int i = 0; i < ARM_GTIMER_NUM; i++) {
+        timer_out[i] = cpu_irq_timer_output(cpu->index, i);
+    }
+    a->gtimer = arm_gtimer_new(timer_out);
+    return true;
+}
+
+static void a64_teardown(TCGCPU *cpu)
+{
+    A64CPU *a = cpu->arch;
+
+    if (a) {
+        if (a->fast_stores) {
+            a64_uc_fast_stores_stop();
+        }
+        arm_gtimer_free(a->gtimer);
+        g_free(a);
+        cpu->arch = NULL;
+    }
+}
+
+static void a64_apply_irq(TCGCPU *cpu, int line, int level)
+{
+    A64CPU *a = cpu->arch;
+
+    a64_uc_set_irq(&a->uc, line, level);
+}
+
+/* MRS and MSR: the generic timer's registers go to its model. */
+static uint32_t a64_mrs(uc_engine *uc, uc_arm64_reg reg,
+                        const uc_arm64_cp_reg *cp, void *opaque)
+{
+    TCGCPU *cpu = opaque;
+    A64CPU *a = cpu->arch;
+    uint64_t val;
+
+    if (!arm_gtimer_sysreg_read(a->gtimer, cp->op0, cp->op1, cp->crn,
+                                cp->crm, cp->op2, &val)) {
+        return 0;
+    }
+    if (reg != UC_ARM64_REG_XZR) {
+        tcg_reg_write(cpu, reg, val);
+    }
+    return 1;
+}
+
+static uint32_t a64_msr(uc_engine *uc, uc_arm64_reg reg,
+                        const uc_arm64_cp_reg *cp, void *opaque)
+{
+    TCGCPU *cpu = opaque;
+    A64CPU *a = cpu->arch;
+
+    return arm_gtimer_sysreg_write(a->gtimer, cp->op0, cp->op1, cp->crn,
+                                   cp->crm, cp->op2, cp->val);
+}
+
+static bool a64_add_hooks(TCGCPU *cpu, Error **errp)
+{
+    uc_hook h;
+
+    return uc_hook_ok(uc_hook_add(cpu->uc, &h, UC_HOOK_INSN, a64_mrs, cpu,
+                                  1, 0, UC_ARM64_INS_MRS), "MRS", errp) &&
+           uc_hook_ok(uc_hook_add(cpu->uc, &h, UC_HOOK_INSN, a64_msr, cpu,
+                                  1, 0, UC_ARM64_INS_MSR), "MSR", errp);
+}
+
+/* A system register by encoding, through unicorn's CP_REG access. */
+static void a64_sysreg_write(TCGCPU *cpu, unsigned op0, unsigned op1,
+                             unsigned crn, unsigned crm, unsigned op2,
+                             uint64_t val)
+{
+    uc_arm64_cp_reg cp = {
+        .op0 = op0, .op1 = op1, .crn = crn, .crm = crm, .op2 = op2,
+        .val = val,
+    };
+
+    uc_reg_write(cpu->uc, UC_ARM64_REG_CP_REG, &cp);
 }
 
 /* Linux's arm64 boot protocol: x0 = DTB, x1..x3 = 0, at EL1 here. */
 static bool a64_boot_regs(TCGCPU *cpu, const GuestBootInfo *boot,
                           Error **errp)
 {
+    A64CPU *a = cpu->arch;
+
+    /*
+     * Unicorn's CPU has EL2 and EL3 and resets into EL3 with SCR_EL3 = 0,
+     * which would make EL1 secure and AArch32.  Start as QEMU's boot code
+     * does for a kernel at EL1: non-secure, every level AArch64.
+     */
+    a64_sysreg_write(cpu, 3, 6, 1, 1, 0, A64_SCR_NS | A64_SCR_HCE | A64_SCR_RW);
+    a64_sysreg_write(cpu, 3, 4, 1, 1, 0, A64_HCR_RW);
     tcg_reg_write(cpu, UC_ARM64_REG_PSTATE, A64_PSTATE_BOOT);
+    /* The engine caches the EL in its translation flags. */
+    a64_uc_rebuild_hflags(&a->uc);
+    if (!a->fast_stores) {
+        a64_uc_fast_stores_start(cpu, &a->uc, cpu->maps);
+        a->fast_stores = true;
+    }
     tcg_reg_write(cpu, UC_ARM64_REG_PC, boot->entry);
     tcg_reg_write(cpu, UC_ARM64_REG_X0, boot->fdt_addr);
     tcg_reg_write(cpu, UC_ARM64_REG_X1, 0);
@@ -338,6 +500,10 @@ static const TCGArchOps aarch64_ops = {
     .uc_mode = UC_MODE_ARM,
     .pc_reg = UC_ARM64_REG_PC,
     .intr = a64_intr,
+    .add_hooks = a64_add_hooks,
+    .setup = a64_setup,
+    .teardown = a64_teardown,
+    .apply_irq = a64_apply_irq,
     .boot_regs = a64_boot_regs,
     .dump_regs = a64_dump_regs,
     .translating = a64_translating,

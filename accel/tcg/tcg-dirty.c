@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "accel/tcg/tcg-internal.h"
+#include "accel/tcg/tcg-arm64.h"
 
 #define BITS_PER_WORD (sizeof(unsigned long) * 8)
 
@@ -97,6 +98,8 @@ bool tcg_dirty_log_start(AccelState *accel, Error **errp)
     d->bmap = g_new0(unsigned long, d->pages / BITS_PER_WORD + 1);
     d->last = NULL;
     tcg_cpu_pause(s->cpu);
+    /* The hook runs in unicorn's slow store path only. */
+    a64_uc_fast_stores_hooks(true);
     err = uc_hook_add(s->cpu->uc, &d->hook, UC_HOOK_MEM_WRITE,
                       tcg_dirty_hook, s, 1, 0);
     /*
@@ -105,6 +108,9 @@ bool tcg_dirty_log_start(AccelState *accel, Error **errp)
      */
     if (err == UC_ERR_OK) {
         err = uc_ctl_flush_tlb(s->cpu->uc);
+    }
+    if (err != UC_ERR_OK) {
+        a64_uc_fast_stores_hooks(false);
     }
     tcg_cpu_resume(s->cpu);
     if (err != UC_ERR_OK) {
@@ -194,6 +200,7 @@ void tcg_dirty_log_stop(AccelState *accel)
     }
     tcg_cpu_pause(s->cpu);
     uc_hook_del(s->cpu->uc, d->hook);
+    a64_uc_fast_stores_hooks(false);
     d->on = false;
     tcg_cpu_resume(s->cpu);
     g_clear_pointer(&d->bmap, g_free);

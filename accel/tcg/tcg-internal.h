@@ -10,6 +10,7 @@
 #include "exec/memory.h"
 #include "exec/ramblock.h"
 #include "hw/boards.h"
+#include "hw/cpu-irq.h"
 #include "hw/loader.h"
 #include "sysemu/accel.h"
 
@@ -31,6 +32,18 @@ typedef struct TCGArchOps {
     void (*intr)(uc_engine *uc, uint32_t intno, void *opaque);
     /* Further hooks an architecture needs (x86 port I/O), or NULL. */
     bool (*add_hooks)(TCGCPU *cpu, Error **errp);
+    /*
+     * Right after uc_open(), before anything reads a register: the CPU
+     * model (-cpu) and what the architecture keeps per CPU (cpu->arch).
+     * NULL when there is nothing to do.
+     */
+    bool (*setup)(TCGCPU *cpu, MachineState *ms, Error **errp);
+    void (*teardown)(TCGCPU *cpu);
+    /*
+     * Set interrupt input @line (CPU_IRQ_*) of the engine to @level; on
+     * the vCPU thread, while it owns the engine.  NULL: no interrupts.
+     */
+    void (*apply_irq)(TCGCPU *cpu, int line, int level);
     /* Registers at boot, after the engine's own reset (docs/boot.md). */
     bool (*boot_regs)(TCGCPU *cpu, const GuestBootInfo *boot, Error **errp);
     /* Registers in the spirit of QEMU's "info registers". */
@@ -55,6 +68,11 @@ struct TCGCPU {
     unsigned pauses;            /* outstanding tcg_cpu_pause() calls */
     bool in_emu;                /* the vCPU thread owns the engine */
     bool halted;                /* the guest stopped itself, or failed */
+    bool idle;                  /* waits for an interrupt (WFI, hlt) */
+    int irq_level[CPU_IRQ_NUM]; /* the CPU's interrupt inputs */
+    unsigned irq_gen;           /* counts changes of irq_level */
+    unsigned irq_applied;       /* irq_gen the engine has seen */
+    GThread *kick_thread;       /* gets the vCPU out for irq changes */
     bool quit;                  /* end the thread */
     uint64_t kicks;             /* stop requests from other threads */
     /*
@@ -71,6 +89,9 @@ struct TCGCPU {
      */
     GString *fault;             /* a guest error, reported and fatal */
     bool guest_done;            /* powered off, reset or CPU_OFF */
+
+    void *arch;                 /* per-architecture state (setup) */
+    GPtrArray *maps;            /* the accel's TCGState.maps */
 };
 
 #define TYPE_TCG_ACCEL ACCEL_CLASS_NAME("tcg")
@@ -79,6 +100,8 @@ OBJECT_DECLARE_SIMPLE_TYPE(TCGState, TCG_ACCEL)
 typedef enum TCGMapKind {
     TCG_MAP_RAM,            /* host memory of a RAM block */
     TCG_MAP_DISPATCH,       /* MMIO through address_space_rw() */
+    TCG_MAP_HOLE,           /* nothing there: an access is a guest error */
+    TCG_MAP_VA_ONLY,        /* above physical addresses (tcg-all.c) */
 } TCGMapKind;
 
 /* One mapping in unicorn's address space. */
@@ -90,6 +113,7 @@ typedef struct TCGMapping {
     uint32_t perms;         /* TCG_MAP_RAM: UC_PROT_* */
     RAMBlock *block;        /* TCG_MAP_RAM: the block behind @host */
     uint64_t block_offset;  /* TCG_MAP_RAM: of @start in @block, bytes */
+    TCGCPU *cpu;            /* TCG_MAP_HOLE: whose error it is */
 } TCGMapping;
 
 /* Dirty tracking of guest stores while a migration runs (tcg-dirty.c). */

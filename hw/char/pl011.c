@@ -1,5 +1,5 @@
 /*
- * Arm PL011 UART without interrupts (see include/hw/char/pl011.h).
+ * Arm PL011 UART (see include/hw/char/pl011.h).
  *
  * Register offsets, bits and reset values are those of the PrimeCell
  * UART (PL011) Technical Reference Manual (Arm DDI 0183).
@@ -46,7 +46,9 @@ struct PL011State {
     Object parent_obj;
     MemoryRegion iomem;
     Chardev *chr;
+    qemu_irq irq;           /* set once, before the guest runs */
     GMutex lock;            /* everything below */
+    int irq_level;
     uint32_t ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, dmacr;
     uint8_t rx[PL011_RX_SIZE];
     unsigned rx_head, rx_count;
@@ -56,6 +58,20 @@ static uint32_t pl011_ris_locked(PL011State *s)
 {
     /* The transmitter is always ready; input is ready when queued. */
     return PL011_INT_TX | (s->rx_count ? PL011_INT_RX : 0);
+}
+
+/*
+ * The interrupt line is RIS & IMSC, a level.  Set with the lock held:
+ * the interrupt controller never calls back into the UART.
+ */
+static void pl011_update_locked(PL011State *s)
+{
+    int level = (pl011_ris_locked(s) & s->imsc) != 0;
+
+    if (level != s->irq_level) {
+        s->irq_level = level;
+        qemu_set_irq(s->irq, level);
+    }
 }
 
 static uint64_t pl011_read(void *opaque, hwaddr addr, unsigned size)
@@ -75,6 +91,7 @@ static uint64_t pl011_read(void *opaque, hwaddr addr, unsigned size)
             val = s->rx[s->rx_head];
             s->rx_head = (s->rx_head + 1) % PL011_RX_SIZE;
             s->rx_count--;
+            pl011_update_locked(s);
         }
         break;
     case PL011_FR:
@@ -149,6 +166,7 @@ static void pl011_write(void *opaque, hwaddr addr, uint64_t val,
         break;
     case PL011_IMSC:
         s->imsc = val & 0x7ff;
+        pl011_update_locked(s);
         break;
     case PL011_DMACR:
         s->dmacr = val & 0x7;
@@ -175,6 +193,7 @@ static void pl011_chr_read(void *opaque, const char *buf, size_t len)
         s->rx[(s->rx_head + s->rx_count) % PL011_RX_SIZE] = buf[i];
         s->rx_count++;
     }
+    pl011_update_locked(s);
     g_mutex_unlock(&s->lock);
 }
 
@@ -261,6 +280,15 @@ PL011State *pl011_create(MemoryRegion *sysmem, hwaddr base, Chardev *chr)
                          uart_vmstate_next_instance("memvm-pl011"),
                          PL011_VMSTATE_VERSION, &pl011_handlers, s);
     return s;
+}
+
+void pl011_connect_irq(PL011State *s, qemu_irq irq)
+{
+    g_mutex_lock(&s->lock);
+    s->irq = irq;
+    s->irq_level = 0;
+    pl011_update_locked(s);
+    g_mutex_unlock(&s->lock);
 }
 
 static const TypeInfo pl011_info = {

@@ -10,6 +10,7 @@
  */
 #include <libfdt.h>
 
+#include "hw/arm/virt-devices.h"
 #include "hw/boards.h"
 #include "hw/char/pl011.h"
 #include "hw/char/serial.h"
@@ -77,10 +78,16 @@ static bool fdt_ok(int ret, const char *what, Error **errp)
     return true;
 }
 
-/* Room for a few more nodes in the board's packed tree. */
+/*
+ * Room for more nodes in the board's packed tree: on Arm virt the tree
+ * stays the 1 MiB of QEMU's (which Linux sets aside whole, so it counts
+ * in /proc/meminfo), elsewhere it is packed again.
+ */
+#define ARM_VIRT_FDT_SIZE 0x100000
+
 static void *fdt_reopen(MachineState *ms, Error **errp)
 {
-    size_t size = ms->fdt_size + 4096;
+    size_t size = ms->fdt_size + (ms->fdt_guest_size ?: 4096);
     void *fdt = g_malloc0(size);
 
     if (!fdt_ok(fdt_open_into(ms->fdt, fdt, size), "(reopening)", errp)) {
@@ -162,14 +169,17 @@ static bool arm_virt_guest_devices(MachineState *ms, Error **errp)
     static const char pl011_compat[] = "arm,pl011\0arm,primecell";
     static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
     g_autofree char *path = NULL;
+    PL011State *uart;
     void *fdt;
     int off, chosen;
 
     if (addr_taken(&address_space_memory, ARM_VIRT_UART_BASE) || !ms->fdt) {
         return true;
     }
-    keep_device(pl011_create(get_system_memory(), ARM_VIRT_UART_BASE,
-                             serial_hd(0)));
+    ms->fdt_guest_size = ARM_VIRT_FDT_SIZE;
+    uart = pl011_create(get_system_memory(), ARM_VIRT_UART_BASE,
+                        serial_hd(0));
+    keep_device(uart);
     fdt = fdt_reopen(ms, errp);
     if (!fdt) {
         return false;
@@ -198,7 +208,8 @@ static bool arm_virt_guest_devices(MachineState *ms, Error **errp)
         !fdt_ok(fdt_setprop_u32(fdt, off, "cpu_on", PSCI_0_2_FN64_CPU_ON),
                 "/psci", errp) ||
         !fdt_ok(fdt_setprop_u32(fdt, off, "migrate", PSCI_0_2_FN64_MIGRATE),
-                "/psci", errp)) {
+                "/psci", errp) ||
+        !arm_virt_os_devices(ms, fdt, uart, errp)) {
         g_free(fdt);
         return false;
     }

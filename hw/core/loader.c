@@ -465,6 +465,18 @@ static bool guest_fdt(MachineState *ms, GuestBootInfo *boot, void **out,
         g_free(fdt);
         return false;
     }
+    if (!ms->dtb && ms->fdt_guest_size > fdt_totalsize(fdt)) {
+        void *big = g_malloc0(ms->fdt_guest_size);
+
+        if (!fdt_ok(fdt_open_into(fdt, big, ms->fdt_guest_size), "growing",
+                    errp)) {
+            g_free(big);
+            g_free(fdt);
+            return false;
+        }
+        g_free(fdt);
+        fdt = big;
+    }
     g_free(ms->fdt);
     ms->fdt = g_memdup2(fdt, fdt_totalsize(fdt));
     ms->fdt_size = fdt_totalsize(fdt);

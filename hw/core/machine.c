@@ -279,6 +279,7 @@ static void machine_instance_finalize(Object *obj)
     g_free(ms->kernel_filename);
     g_free(ms->kernel_cmdline);
     g_free(ms->initrd_filename);
+    g_free(ms->cpu_model);
     g_free(ms->accel);
     g_free(ms->fdt);
 }

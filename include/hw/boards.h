@@ -113,6 +113,7 @@ struct MachineState {
     char *kernel_filename;
     char *kernel_cmdline;
     char *initrd_filename;
+    char *cpu_model;            /* -cpu, NULL for the board's default */
     char *accel;
     /* From -m: */
     uint64_t ram_size;          /* in bytes */
@@ -127,6 +128,12 @@ struct MachineState {
     unsigned smp_cpus;
     void *fdt;                  /* device tree built by the board */
     int fdt_size;
+    /*
+     * The size of the device tree blob the guest gets (its totalsize,
+     * padding included), 0 for packed: QEMU's Arm virt hands over its
+     * whole 1 MiB tree, which Linux keeps reserved.
+     */
+    uint32_t fdt_guest_size;
     /* -kernel: where the guest starts (hw/loader.h); NULL without it. */
     struct GuestBootInfo *boot;
     /* Board private state follows in subclasses. */

@@ -369,6 +369,39 @@ with VM(stream_src + ['-incoming', 'exec:cat %s' % stream]) as dst:
     t.eq(wait_status(dst.qmp), 'prelaunch',
          'source stopped with -S: destination prelaunch (globalstate)')
 
+
+
+# Zero pages of a memfd are known from its holes: neither side allocates
+# them (QEMU 7.2 reads, so allocates, every page).
+def rss_shmem_kib(pid):
+    with open('/proc/%d/status' % pid) as f:
+        for line in f:
+            if line.startswith('RssShmem:'):
+                return int(line.split()[1])
+    return None
+
+
+memfd = ['-object', 'memory-backend-memfd,id=m0,size=512M,share=on', '-M',
+         'none,memory-backend=m0', '-m', '512M']
+stream = path('memfd')
+with VM(memfd, qtest='socket') as src:
+    qtest_write(src.qtest, 0x123000, b'one page')
+    src.qmp.command('migrate', uri='exec:cat > %s' % stream)
+    info = wait_migration(src.qmp)
+    wait_stream_file(stream, info)
+    t.eq((info['status'], info['ram']['normal'], info['ram']['duplicate']),
+         ('completed', 1, 131071), 'memfd: one normal page, the rest zero')
+    t.ok(rss_shmem_kib(src.proc.pid) < 1024,
+         'memfd source: zero pages were not allocated',
+         rss_shmem_kib(src.proc.pid))
+with VM(memfd + ['-incoming', 'exec:cat %s' % stream],
+        qtest='socket') as dst:
+    t.eq(wait_status(dst.qmp), 'running', 'memfd: destination runs')
+    t.eq(qtest_read(dst.qtest, 0x123000, 8), b'one page', 'memfd: page in')
+    t.ok(rss_shmem_kib(dst.proc.pid) < 1024,
+         'memfd destination: zero pages were not allocated',
+         rss_shmem_kib(dst.proc.pid))
+
 import shutil
 shutil.rmtree(tmp, ignore_errors=True)
 t.done()
