@@ -2,6 +2,7 @@
  * memory-backend-file: memory from a file (tmpfs, hugetlbfs, DAX, disk).
  */
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sysemu/hostmem.h"
@@ -86,6 +87,47 @@ static bool file_backend_alloc(HostMemoryBackend *backend, Error **errp)
 fail:
     close(fd);
     return false;
+}
+
+/*
+ * Only a file that is new or empty takes pages from the pool or space
+ * from its file system: an existing one already holds its data.
+ */
+static void file_backend_describe(HostMemoryBackend *backend,
+                                  HostMemRequest *req)
+{
+    HostMemoryBackendFile *fb = MEMORY_BACKEND_FILE(backend);
+    struct stat st;
+    uint64_t page;
+
+    if (!fb->mem_path || fb->readonly) {
+        return;
+    }
+    if (!stat(fb->mem_path, &st) && S_ISREG(st.st_mode) && st.st_size) {
+        return;
+    }
+    if (stat(fb->mem_path, &st) == 0 && (S_ISCHR(st.st_mode) ||
+                                          S_ISBLK(st.st_mode))) {
+        return;
+    }
+    page = host_mem_path_page_size(fb->mem_path);
+    if (page == host_mem_host_page_size()) {
+        g_autofree char *dir = g_path_get_dirname(fb->mem_path);
+
+        /* A file yet to be created: its directory's file system. */
+        page = host_mem_path_page_size(stat(fb->mem_path, &st) ? dir
+                                                              : fb->mem_path);
+    }
+    if (page != host_mem_host_page_size()) {
+        req->hugetlb = true;
+        req->page_size = page;
+    } else {
+        /*
+         * Even a private mapping fills the file: a write fault reads the
+         * file page (allocating it on tmpfs) before copying it.
+         */
+        req->fs_path = fb->mem_path;
+    }
 }
 
 static char *file_get_mem_path(Object *obj, Error **errp)
@@ -202,6 +244,7 @@ static void file_backend_class_init(ObjectClass *oc, void *data)
     HostMemoryBackendClass *bc = MEMORY_BACKEND_CLASS(oc);
 
     bc->alloc = file_backend_alloc;
+    bc->describe = file_backend_describe;
     object_class_property_add_str(oc, "mem-path", file_get_mem_path,
                                   file_set_mem_path);
     object_class_property_set_description(oc, "mem-path",

@@ -55,6 +55,20 @@ static bool memfd_backend_alloc(HostMemoryBackend *backend, Error **errp)
     return true;
 }
 
+static void memfd_backend_describe(HostMemoryBackend *backend,
+                                   HostMemRequest *req)
+{
+    HostMemoryBackendMemfd *m = MEMORY_BACKEND_MEMFD(backend);
+    uint64_t page = m->hugetlbsize ? m->hugetlbsize
+                                   : host_mem_default_huge_page_size();
+
+    /* Without a known page size the pool check cannot count pages. */
+    if (m->hugetlb && page) {
+        req->hugetlb = true;
+        req->page_size = page;
+    }
+}
+
 static bool memfd_get_hugetlb(Object *obj, Error **errp)
 {
     return MEMORY_BACKEND_MEMFD(obj)->hugetlb;
@@ -116,6 +130,7 @@ static void memfd_backend_class_init(ObjectClass *oc, void *data)
     HostMemoryBackendClass *bc = MEMORY_BACKEND_CLASS(oc);
 
     bc->alloc = memfd_backend_alloc;
+    bc->describe = memfd_backend_describe;
     object_class_property_add_bool(oc, "hugetlb", memfd_get_hugetlb,
                                    memfd_set_hugetlb);
     object_class_property_set_description(oc, "hugetlb", "Use huge pages");

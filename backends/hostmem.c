@@ -332,51 +332,162 @@ static void backend_free(HostMemoryBackend *backend)
 }
 
 /*
- * UserCreatable::complete: map, then hint, then place, then populate.
- * Placement (mbind) must come before preallocation, or the first touch
- * would already have put the pages on whatever node the thread ran on.
+ * Map, then hint, then place.  Placement (mbind) must come before
+ * preallocation, or the first touch would already have put the pages on
+ * whatever node the thread ran on.
  */
+static bool backend_map(HostMemoryBackend *backend, Error **errp)
+{
+    HostMemoryBackendClass *bc = MEMORY_BACKEND_GET_CLASS(backend);
+
+    if (!bc->alloc(backend, errp)) {
+        return false;
+    }
+    backend->allocated = true;
+    if ((!backend->merge &&
+         !host_mem_madvise_merge(backend->host, backend->size, false,
+                                 errp)) ||
+        (!backend->dump &&
+         !host_mem_madvise_dump(backend->host, backend->size, false,
+                                errp)) ||
+        (backend->policy != HOST_MEM_POLICY_DEFAULT &&
+         !host_mem_mbind(backend->host, backend->size, backend->policy,
+                         (const guint64 *)backend->host_nodes->data,
+                         backend->host_nodes->len, errp))) {
+        backend_free(backend);
+        backend->allocated = false;
+        return false;
+    }
+    return true;
+}
+
+/* While the command line is processed, backends wait to be mapped. */
+static bool backend_deferring;
+
+void host_memory_backend_defer(void)
+{
+    backend_deferring = true;
+}
+
+/* UserCreatable::complete: validate, then map and populate (or wait). */
 static bool backend_complete(Object *obj, Error **errp)
 {
     HostMemoryBackend *backend = MEMORY_BACKEND(obj);
-    HostMemoryBackendClass *bc = MEMORY_BACKEND_GET_CLASS(obj);
 
     if (!backend_check_policy(backend, errp)) {
-        goto fail;
+        return false;
     }
     if (!backend->size) {
         /* QEMU's QAPI schema makes size mandatory for every backend. */
         error_setg(errp, "Parameter 'size' is missing");
         return false;
     }
-    if (!bc->alloc(backend, errp)) {
-        goto fail;
+    if (backend_deferring) {
+        backend->pending = true;
+        return true;
     }
-    backend->allocated = true;
-    if (!backend->merge &&
-        !host_mem_madvise_merge(backend->host, backend->size, false, errp)) {
-        goto fail_free;
-    }
-    if (!backend->dump &&
-        !host_mem_madvise_dump(backend->host, backend->size, false, errp)) {
-        goto fail_free;
-    }
-    if (backend->policy != HOST_MEM_POLICY_DEFAULT &&
-        !host_mem_mbind(backend->host, backend->size, backend->policy,
-                        (const guint64 *)backend->host_nodes->data,
-                        backend->host_nodes->len, errp)) {
-        goto fail_free;
+    if (!backend_map(backend, errp)) {
+        return false;
     }
     if (backend->prealloc && !backend_do_prealloc(backend, errp)) {
-        goto fail_free;
+        backend_free(backend);
+        backend->allocated = false;
+        return false;
     }
     return true;
+}
 
-fail_free:
-    backend_free(backend);
-    backend->allocated = false;
-fail:
-    return false;
+static void backend_describe(HostMemoryBackend *backend,
+                             HostMemRequest *req)
+{
+    HostMemoryBackendClass *bc = MEMORY_BACKEND_GET_CLASS(backend);
+
+    memset(req, 0, sizeof(*req));
+    req->id = backend_id(backend);
+    req->size = backend->size;
+    req->page_size = host_mem_host_page_size();
+    req->prealloc = backend->prealloc;
+    req->bind = backend->policy == HOST_MEM_POLICY_BIND;
+    req->nodes = (const uint64_t *)backend->host_nodes->data;
+    req->n_nodes = backend->host_nodes->len;
+    if (bc->describe) {
+        bc->describe(backend, req);
+    }
+}
+
+void host_memory_backend_set_origin(HostMemoryBackend *backend,
+                                    const char *origin)
+{
+    g_free(backend->origin);
+    backend->origin = g_strdup(origin);
+}
+
+/* Errors of one backend at start-up say which option made it. */
+static bool backend_start_one(HostMemoryBackend *backend, bool prealloc,
+                              Error **errp)
+{
+    bool ok = prealloc ? backend_do_prealloc(backend, errp)
+                       : backend_map(backend, errp);
+
+    if (!ok && backend->origin) {
+        error_prepend(errp, "%s: ", backend->origin);
+    }
+    return ok;
+}
+
+static GPtrArray *pending_backends(void)
+{
+    GPtrArray *list = g_ptr_array_new();
+    GSList *all = host_memory_backend_list();
+
+    for (GSList *l = all; l; l = l->next) {
+        HostMemoryBackend *backend = l->data;
+
+        if (backend->pending) {
+            g_ptr_array_add(list, backend);
+        }
+    }
+    g_slist_free(all);
+    return list;
+}
+
+bool host_memory_backends_start(Error **errp)
+{
+    g_autoptr(GPtrArray) list = pending_backends();
+    g_autofree HostMemRequest *reqs = g_new0(HostMemRequest, list->len + 1);
+    guint i;
+    bool ok = true;
+
+    backend_deferring = false;
+    for (i = 0; i < list->len; i++) {
+        HostMemoryBackend *backend = g_ptr_array_index(list, i);
+
+        backend->pending = false;
+        backend_describe(backend, &reqs[i]);
+    }
+    if (!host_mem_check_requests("", reqs, list->len, errp)) {
+        return false;
+    }
+    for (i = 0; i < list->len && ok; i++) {
+        ok = backend_start_one(g_ptr_array_index(list, i), false, errp);
+    }
+    for (guint j = 0; j < i && ok; j++) {
+        HostMemoryBackend *backend = g_ptr_array_index(list, j);
+
+        ok = !backend->prealloc || backend_start_one(backend, true, errp);
+    }
+    if (!ok) {
+        /* Give back what was mapped: nothing of a failed start stays. */
+        for (guint j = 0; j < i; j++) {
+            HostMemoryBackend *backend = g_ptr_array_index(list, j);
+
+            if (backend->allocated) {
+                backend_free(backend);
+                backend->allocated = false;
+            }
+        }
+    }
+    return ok;
 }
 
 static bool backend_can_be_deleted(Object *obj)
@@ -460,6 +571,7 @@ static void backend_instance_finalize(Object *obj)
         backend->allocated = false;
     }
     g_array_unref(backend->host_nodes);
+    g_free(backend->origin);
 }
 
 static void backend_class_init(ObjectClass *oc, void *data)

@@ -439,6 +439,7 @@ static void create_objects(VLConfig *c)
         Error *err = NULL;
         QemuOpts *opts = qemu_opts_parse(arg, "qom-type", &err);
         const char *type, *id = NULL;
+        Object *obj;
 
         if (!opts) {
             vl_fail_opt("object", arg, err);
@@ -462,9 +463,15 @@ static void create_objects(VLConfig *c)
             g_ptr_array_add(keys, o->name);
             g_ptr_array_add(values, o->value);
         }
-        if (!user_creatable_add(type, id, keys, values, &err)) {
+        obj = user_creatable_add(type, id, keys, values, &err);
+        if (!obj) {
             qemu_opts_free(opts);
             vl_fail_opt("object", arg, err);
+        }
+        if (object_dynamic_cast(obj, TYPE_MEMORY_BACKEND)) {
+            g_autofree char *origin = g_strdup_printf("-object %s", arg);
+
+            host_memory_backend_set_origin(MEMORY_BACKEND(obj), origin);
         }
         qemu_opts_free(opts);
     }
@@ -885,7 +892,11 @@ int main(int argc, char **argv)
     }
     ms->cpu_model = g_strdup(c.cpu);
 
-    /* Backends exist before -m is applied, wherever -m stood. */
+    /*
+     * Backends exist before -m is applied, wherever -m stood; they map
+     * their memory only once all of them and the machine are known.
+     */
+    host_memory_backend_defer();
     create_objects(&c);
     parse_memory_options(&c, ms);
     parse_smp(&c, ms);

@@ -113,6 +113,24 @@ uint64_t host_mem_fd_page_size(int fd)
     return host_mem_host_page_size();
 }
 
+uint64_t host_mem_default_huge_page_size(void)
+{
+    g_autofree char *text = NULL;
+    const char *p;
+
+    /* The size MFD_HUGETLB and hugetlbfs mounts use unless told. */
+    if (g_file_get_contents("/proc/meminfo", &text, NULL, NULL) &&
+        (p = strstr(text, "Hugepagesize:"))) {
+        uint64_t kib = g_ascii_strtoull(p + strlen("Hugepagesize:"), NULL,
+                                        10);
+
+        if (kib) {
+            return kib * KiB;
+        }
+    }
+    return 0;
+}
+
 uint64_t host_mem_path_page_size(const char *path)
 {
     struct statfs fs;

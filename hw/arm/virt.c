@@ -137,6 +137,13 @@ static bool virt_build_fdt(VirtMachineState *vms, Error **errp)
                                VIRT_MEM_BASE, errp);
 }
 
+static bool virt_check_memory_map(MachineState *ms, Error **errp)
+{
+    uint64_t dev_base, dev_size;
+
+    return virt_check_memmap(VIRT_MACHINE(ms), &dev_base, &dev_size, errp);
+}
+
 static bool virt_init(MachineState *ms, Error **errp)
 {
     VirtMachineState *vms = VIRT_MACHINE(ms);
@@ -184,6 +191,7 @@ static void virt_7_2_class_init(ObjectClass *oc, void *data)
     mc->minimum_page_bits = 12;
     mc->max_cpus = 512;
     mc->init = virt_init;
+    mc->check_memory_map = virt_check_memory_map;
     object_class_property_add_bool(oc, "highmem", virt_get_highmem,
                                    virt_set_highmem);
     object_class_property_set_description(oc, "highmem",

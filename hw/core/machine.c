@@ -459,6 +459,77 @@ static bool machine_check_ram_size(MachineState *ms, Error **errp)
     return true;
 }
 
+/* As -m takes it: "1023G", "1536M". */
+static char *size_to_option_str(uint64_t size)
+{
+    static const char suffixes[] = "BKMGTPE";
+    unsigned i = 0;
+
+    while (i + 1 < sizeof(suffixes) - 1 && size && !(size & 1023)) {
+        size >>= 10;
+        i++;
+    }
+    return g_strdup_printf("%" PRIu64 "%c", size, suffixes[i]);
+}
+
+/*
+ * The board's address space check, before any RAM is mapped, with the
+ * remedy QEMU does not give: the largest maxmem that fits.  Boards lay
+ * out the hot-plug area in 1 GiB steps, so the search is in GiB.
+ */
+static bool machine_check_memory_map(MachineState *ms, Error **errp)
+{
+    MachineClass *mc = MACHINE_GET_CLASS(ms);
+    const uint64_t maxram = ms->maxram_size;
+    uint64_t lo, hi, base;
+    Error *err = NULL;
+    g_autofree char *want = NULL, *fits = NULL;
+
+    if (!mc->check_memory_map || mc->check_memory_map(ms, &err)) {
+        return true;
+    }
+    want = size_to_option_str(maxram);
+    base = (ms->ram_size + GiB - 1) / GiB * GiB;
+    /* The largest k for which maxmem = base + k GiB fits. */
+    lo = 0;
+    hi = maxram > base ? (maxram - base) / GiB + 1 : 0;
+    ms->maxram_size = base;
+    if (maxram <= ms->ram_size || !mc->check_memory_map(ms, NULL)) {
+        g_autofree char *ram = size_to_option_str(ms->ram_size);
+
+        ms->maxram_size = maxram;
+        mc->check_memory_map(ms, NULL);
+        error_propagate(errp, err);
+        error_append_hint(errp, "-m %s does not fit the guest physical "
+                          "address space of machine '%s'%s: use a smaller "
+                          "-m.\n", ram, mc->name,
+                          maxram > ms->ram_size ? " even without maxmem"
+                                                : "");
+        return false;
+    }
+    while (hi - lo > 1) {
+        uint64_t mid = lo + (hi - lo) / 2;
+
+        ms->maxram_size = base + mid * GiB;
+        if (mc->check_memory_map(ms, NULL)) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    ms->maxram_size = maxram;
+    /* Leave what the board computed as it was for the real size. */
+    mc->check_memory_map(ms, NULL);
+    fits = size_to_option_str(base + lo * GiB);
+    error_propagate(errp, err);
+    error_append_hint(errp, "-m maxmem=%s does not fit the guest physical "
+                      "address space of machine '%s': use at most "
+                      "maxmem=%s with slots=%" PRIu64 " (each slot also "
+                      "takes 1 GiB).\n", want, mc->name, fits,
+                      (uint64_t)ms->ram_slots);
+    return false;
+}
+
 bool machine_run_board_init(MachineState *ms, const char *mem_path,
                             bool mem_prealloc, Error **errp)
 {
@@ -511,6 +582,25 @@ bool machine_run_board_init(MachineState *ms, const char *mem_path,
     if (!machine_check_ram_size(ms, errp)) {
         return false;
     }
+    if (!backend && !ms->numa.have_memdev && ms->numa.num_nodes &&
+        !numa_complete_configuration(ms, errp)) {
+        return false;
+    }
+    if (!backend && !ms->numa.have_memdev && mc->default_ram_id &&
+        ms->ram_size) {
+        backend = create_default_memdev(ms, mem_path, mem_prealloc, errp);
+        if (!backend) {
+            return false;
+        }
+    }
+    /*
+     * Everything that can be known before a page is mapped is checked
+     * now: the board's address space, then the host's memory.
+     */
+    if (!machine_check_memory_map(ms, errp) ||
+        !host_memory_backends_start(errp)) {
+        return false;
+    }
 
     if (backend) {
         ms->ram = machine_consume_memdev(ms, backend, errp);
@@ -521,21 +611,6 @@ bool machine_run_board_init(MachineState *ms, const char *mem_path,
     } else if (ms->numa.have_memdev) {
         if (!numa_complete_configuration(ms, errp)) {
             return false;
-        }
-    } else {
-        if (ms->numa.num_nodes && !numa_complete_configuration(ms, errp)) {
-            return false;
-        }
-        if (mc->default_ram_id && ms->ram_size) {
-            backend = create_default_memdev(ms, mem_path, mem_prealloc, errp);
-            if (!backend) {
-                return false;
-            }
-            ms->ram = machine_consume_memdev(ms, backend, errp);
-            if (!ms->ram) {
-                return false;
-            }
-            ms->memdev = backend;
         }
     }
     if (!mc->init(ms, errp)) {

@@ -240,6 +240,19 @@ static bool pc_check_phys_bits(X86MachineState *x86ms, uint64_t hole64_size,
     return true;
 }
 
+bool pc_check_memory_map(X86MachineState *x86ms,
+                         const PCBoardParams *params, uint64_t lowmem,
+                         Error **errp)
+{
+    MachineState *ms = MACHINE(x86ms);
+
+    x86ms->below_4g_mem_size = MIN(ms->ram_size, lowmem);
+    x86ms->above_4g_mem_size = ms->ram_size - x86ms->below_4g_mem_size;
+    /* A 486 (isapc) has 32 address bits and no 64-bit PCI hole. */
+    return !params->pci_enabled ||
+           pc_check_phys_bits(x86ms, params->pci_hole64_size, errp);
+}
+
 bool pc_memory_init(X86MachineState *x86ms, const PCBoardParams *params,
                     uint64_t lowmem, Error **errp)
 {

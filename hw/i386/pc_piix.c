@@ -11,7 +11,8 @@
 #define PC_PIIX_LOWMEM_ALIGNED 0xc0000000ULL
 
 /* Where RAM splits into below and above 4 GiB; QEMU's pc_init1 rule. */
-static uint64_t pc_piix_lowmem(X86MachineState *x86ms, bool gigabyte_align)
+static uint64_t pc_piix_lowmem(X86MachineState *x86ms, bool gigabyte_align,
+                               bool warn)
 {
     MachineState *ms = MACHINE(x86ms);
     uint64_t max_below = x86ms->max_ram_below_4g ? x86ms->max_ram_below_4g
@@ -24,7 +25,7 @@ static uint64_t pc_piix_lowmem(X86MachineState *x86ms, bool gigabyte_align)
      */
     if (ms->ram_size >= max_below && gigabyte_align) {
         lowmem = MIN(lowmem, PC_PIIX_LOWMEM_ALIGNED);
-        if (lowmem & (GiB - 1)) {
+        if (warn && (lowmem & (GiB - 1))) {
             warn_report("Large machine and max_ram_below_4g (%" PRIu64
                         ") not a multiple of 1G; possible bad performance.",
                         max_below);
@@ -33,35 +34,43 @@ static uint64_t pc_piix_lowmem(X86MachineState *x86ms, bool gigabyte_align)
     return lowmem;
 }
 
-static bool pc_i440fx_init(MachineState *ms, Error **errp)
+static const PCBoardParams pc_i440fx_params = {
+    .pci_enabled = true,
+    .gigabyte_align = true,
+    .bios_size = 256 * KiB,             /* SeaBIOS' bios-256k.bin */
+    .pci_hole64_size = 2 * GiB,         /* i440FX's pci-hole64-size */
+    .acpi_tables_used = 0x20000,        /* padded to 128 KiB, as QEMU */
+};
+
+static const PCBoardParams isapc_params = {
+    .pci_enabled = false,
+    .gigabyte_align = false,
+    .bios_size = 128 * KiB,             /* SeaBIOS' 128 KiB bios.bin */
+    .acpi_tables_used = 0,              /* no ACPI on an ISA PC */
+};
+
+static bool pc_i440fx_check_memory_map(MachineState *ms, Error **errp)
 {
-    static const PCBoardParams params = {
-        .pci_enabled = true,
-        .gigabyte_align = true,
-        .bios_size = 256 * KiB,         /* SeaBIOS' bios-256k.bin */
-        .pci_hole64_size = 2 * GiB,     /* i440FX's pci-hole64-size */
-        .acpi_tables_used = 0x20000,    /* padded to 128 KiB, as QEMU */
-    };
     X86MachineState *x86ms = X86_MACHINE(ms);
 
-    return pc_memory_init(x86ms, &params,
-                          pc_piix_lowmem(x86ms, params.gigabyte_align),
-                          errp);
+    return pc_check_memory_map(x86ms, &pc_i440fx_params,
+                               pc_piix_lowmem(x86ms, true, false), errp);
+}
+
+static bool pc_i440fx_init(MachineState *ms, Error **errp)
+{
+    X86MachineState *x86ms = X86_MACHINE(ms);
+
+    return pc_memory_init(x86ms, &pc_i440fx_params,
+                          pc_piix_lowmem(x86ms, true, true), errp);
 }
 
 static bool isapc_init(MachineState *ms, Error **errp)
 {
-    static const PCBoardParams params = {
-        .pci_enabled = false,
-        .gigabyte_align = false,
-        .bios_size = 128 * KiB,         /* SeaBIOS' 128 KiB bios.bin */
-        .acpi_tables_used = 0,          /* no ACPI on an ISA PC */
-    };
     X86MachineState *x86ms = X86_MACHINE(ms);
 
-    return pc_memory_init(x86ms, &params,
-                          pc_piix_lowmem(x86ms, params.gigabyte_align),
-                          errp);
+    return pc_memory_init(x86ms, &isapc_params,
+                          pc_piix_lowmem(x86ms, false, true), errp);
 }
 
 static void pc_common_class_init(MachineClass *mc)
@@ -89,6 +98,7 @@ static void pc_i440fx_7_2_class_init(ObjectClass *oc, void *data)
     mc->is_default = true;
     mc->max_cpus = 255;
     mc->init = pc_i440fx_init;
+    mc->check_memory_map = pc_i440fx_check_memory_map;
 }
 
 /*
@@ -135,6 +145,7 @@ static void pc_i440fx_old_class_init(ObjectClass *oc, void *data)
     mc->desc = "Standard PC (i440FX + PIIX, 1996)";
     mc->max_cpus = 255;
     mc->init = pc_i440fx_init;
+    mc->check_memory_map = pc_i440fx_check_memory_map;
     mc->numa_mem_supported = v->numa_mem_supported;
     mc->compat_props = v->compat_props;
 }

@@ -12,7 +12,7 @@
 #define Q35_LOWMEM_SMALL 0xb0000000ULL
 #define Q35_LOWMEM_LARGE 0x80000000ULL
 
-static uint64_t pc_q35_lowmem(X86MachineState *x86ms)
+static uint64_t pc_q35_lowmem(X86MachineState *x86ms, bool warn)
 {
     MachineState *ms = MACHINE(x86ms);
     uint64_t max_below = x86ms->max_ram_below_4g ? x86ms->max_ram_below_4g
@@ -22,7 +22,8 @@ static uint64_t pc_q35_lowmem(X86MachineState *x86ms)
 
     if (lowmem > max_below) {
         lowmem = max_below;
-        if (ms->ram_size - lowmem > lowmem && (lowmem & (GiB - 1))) {
+        if (warn && ms->ram_size - lowmem > lowmem &&
+            (lowmem & (GiB - 1))) {
             /* QEMU's text, double space and "then" included. */
             warn_report("There is possibly poor performance as the ram size "
                         " (0x%" PRIx64 ") is more then twice the size of"
@@ -34,18 +35,28 @@ static uint64_t pc_q35_lowmem(X86MachineState *x86ms)
     return lowmem;
 }
 
-static bool pc_q35_init(MachineState *ms, Error **errp)
+static const PCBoardParams pc_q35_params = {
+    .pci_enabled = true,
+    .gigabyte_align = false,
+    .bios_size = 256 * KiB,             /* SeaBIOS' bios-256k.bin */
+    .pci_hole64_size = 32 * GiB,        /* Q35's pci-hole64-size */
+    .acpi_tables_used = 0x20000,        /* padded to 128 KiB, as QEMU */
+};
+
+static bool pc_q35_check_memory_map(MachineState *ms, Error **errp)
 {
-    static const PCBoardParams params = {
-        .pci_enabled = true,
-        .gigabyte_align = false,
-        .bios_size = 256 * KiB,         /* SeaBIOS' bios-256k.bin */
-        .pci_hole64_size = 32 * GiB,    /* Q35's pci-hole64-size */
-        .acpi_tables_used = 0x20000,    /* padded to 128 KiB, as QEMU */
-    };
     X86MachineState *x86ms = X86_MACHINE(ms);
 
-    return pc_memory_init(x86ms, &params, pc_q35_lowmem(x86ms), errp);
+    return pc_check_memory_map(x86ms, &pc_q35_params,
+                               pc_q35_lowmem(x86ms, false), errp);
+}
+
+static bool pc_q35_init(MachineState *ms, Error **errp)
+{
+    X86MachineState *x86ms = X86_MACHINE(ms);
+
+    return pc_memory_init(x86ms, &pc_q35_params, pc_q35_lowmem(x86ms, true),
+                          errp);
 }
 
 static void pc_q35_7_2_class_init(ObjectClass *oc, void *data)
@@ -65,6 +76,7 @@ static void pc_q35_7_2_class_init(ObjectClass *oc, void *data)
     mc->numa_mem_supported = false;
     mc->max_cpus = 288;
     mc->init = pc_q35_init;
+    mc->check_memory_map = pc_q35_check_memory_map;
     pc_machine_class_add_props(oc);
 }
 

@@ -92,6 +92,13 @@ struct MachineClass {
     unsigned default_cpus;
     unsigned max_cpus;
     /*
+     * Before any guest RAM is mapped: does the RAM, the hot-plug area of
+     * -m maxmem/slots and the board's windows fit the guest physical
+     * address space?  NULL: nothing to check.  Must not change state
+     * that init() does not set again.
+     */
+    bool (*check_memory_map)(MachineState *ms, Error **errp);
+    /*
      * The CPU model QEMU 7.2's board creates by default, without the
      * target's QOM suffix ("qemu64", not "qemu64-x86_64-cpu"); NULL when
      * the board has none (its SoC picks the CPU).  query-machines reports

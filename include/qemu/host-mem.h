@@ -235,6 +235,12 @@ uint64_t host_mem_host_page_size(void);
  */
 uint64_t host_mem_fd_page_size(int fd);
 
+/*
+ * The host's default huge page size ("Hugepagesize" of /proc/meminfo),
+ * which MFD_HUGETLB uses without a size; 0 when it cannot be read.
+ */
+uint64_t host_mem_default_huge_page_size(void);
+
 /* Same for the file system @path is on; the host page size on failure. */
 uint64_t host_mem_path_page_size(const char *path);
 

@@ -12,6 +12,7 @@
 
 #include "qom/object.h"
 #include "exec/memory.h"
+#include "qemu/host-mem-check.h"
 
 #define TYPE_MEMORY_BACKEND "memory-backend"
 #define TYPE_MEMORY_BACKEND_RAM "memory-backend-ram"
@@ -39,6 +40,13 @@ struct HostMemoryBackendClass {
     ObjectClass parent_class;
     /* Map the memory and initialise backend->mr; false + errp on error. */
     bool (*alloc)(HostMemoryBackend *backend, Error **errp);
+    /*
+     * For the start-up checks, before alloc(): the page size, whether the
+     * pages come from a huge page pool, and the file system a shared file
+     * fills (req->fs_path, owned by the backend).  Generic code has set
+     * the rest of @req.  NULL: anonymous memory in host pages.
+     */
+    void (*describe)(HostMemoryBackend *backend, HostMemRequest *req);
 };
 
 struct HostMemoryBackend {
@@ -55,6 +63,8 @@ struct HostMemoryBackend {
     bool use_canonical_path;    /* RAM block id "/objects/ID" vs "ID" */
     bool is_mapped;             /* in use by the machine or a NUMA node */
     bool allocated;             /* alloc() succeeded */
+    bool pending;               /* complete, alloc() waits for start-up */
+    char *origin;               /* "-object ARG": prefix of start errors */
     MemoryRegion mr;
     /* What alloc() mapped, so free() and tests can see it. */
     void *host;
@@ -100,6 +110,20 @@ uint64_t host_memory_backend_pagesize(HostMemoryBackend *backend);
  */
 bool host_memory_backend_register_ram(HostMemoryBackend *backend,
                                       Error **errp);
+
+/*
+ * Start-up: from host_memory_backend_defer() on, completing a backend
+ * (-object, the machine's default backend) only validates it; nothing is
+ * mapped until host_memory_backends_start() has checked all of them
+ * together against the host (include/qemu/host-mem-check.h), then maps
+ * them and preallocates those with prealloc=on.  After that, backends
+ * (object-add) map when they complete, as in QEMU.
+ */
+void host_memory_backend_defer(void);
+/* The option that created @backend, to prefix its errors at start-up. */
+void host_memory_backend_set_origin(HostMemoryBackend *backend,
+                                    const char *origin);
+bool host_memory_backends_start(Error **errp);
 
 /* For "info memdev" / query-memdev: every backend under /objects. */
 GSList *host_memory_backend_list(void);

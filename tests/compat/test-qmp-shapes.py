@@ -26,6 +26,11 @@ MACHINES = [
       '-object', 'memory-backend-file,id=fl0,size=16M,mem-path=/dev/shm,'
       'share=on']),
     ('x86_64', 'q35', ['-M', 'q35', '-m', '1G']),
+    ('x86_64', 'pc with two NUMA nodes',
+     ['-M', 'pc', '-m', '512M',
+      '-object', 'memory-backend-ram,id=n0,size=256M',
+      '-object', 'memory-backend-memfd,id=n1,size=256M,hugetlb=off',
+      '-numa', 'node,memdev=n0', '-numa', 'node,memdev=n1']),
     ('aarch64', 'virt', ['-M', 'virt', '-m', '512M']),
     ('riscv64', 'virt', ['-M', 'virt', '-m', '512M']),
     ('s390x', 's390-ccw-virtio', ['-M', 's390-ccw-virtio', '-m', '512M']),
@@ -151,10 +156,39 @@ def check_machine(tap, arch, what, args):
                % (label, cmd), '\n'.join('%s: %s' % u for u in unknown))
 
 
+def check_compare(tap):
+    """The comparison itself sees each kind of difference (else every
+    case below could pass whatever the replies were)."""
+    qemu = [{'name': 'a', 'cpu-max': 1, 'default-cpu-type': 'x'},
+            {'name': 'b', 'cpu-max': 1}]
+    cases = [
+        ('a member only QEMU has', [{'name': 'a', 'cpu-max': 1}],
+         [('m[name=a].default-cpu-type', 'only QEMU has it (string)')]),
+        ('a member only memvm has',
+         [{'name': 'a', 'cpu-max': 1, 'default-cpu-type': 'x', 'z': []}],
+         [('m[name=a].z', 'only memvm has it (array)')]),
+        ('another JSON type',
+         [{'name': 'b', 'cpu-max': True}],
+         [('m[name=b].cpu-max', 'QEMU has integer, memvm boolean')]),
+        ('an element only memvm has', [{'name': 'c', 'cpu-max': 1}],
+         [('m[name=c]', 'only memvm has this element')]),
+    ]
+    for what, mine, want in cases:
+        got = []
+        compare('query-machines', 'm', qemu, mine, got)
+        tap.eq(got, want, 'the shape comparison finds %s' % what)
+    got = []
+    compare('query-memdev', 'm', qemu, qemu[:1], got)
+    tap.eq(got, [('m', "only QEMU has elements ['b']")],
+           'the shape comparison finds elements only QEMU has (where '
+           'MORE_IN_QEMU does not explain them)')
+
+
 def main():
     if sys.argv[1:]:
         sys.exit('usage: %s' % sys.argv[0])
     tap = Tap()
+    check_compare(tap)
     for arch, what, args in MACHINES:
         check_machine(tap, arch, what, args)
     tap.done()

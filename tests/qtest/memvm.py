@@ -170,6 +170,66 @@ def missing_hugepage_pool():
     return None
 
 
+def _cgroup_mounts():
+    """{'v2': mount point, CONTROLLER: mount point of its v1 hierarchy}."""
+    found = {}
+    with open('/proc/self/mountinfo') as f:
+        for line in f:
+            left, right = line.split(' - ', 1)
+            fstype, _, opts = right.split()[:3]
+            point = left.split()[4]
+            if fstype == 'cgroup2':
+                found.setdefault('v2', point)
+            elif fstype == 'cgroup':
+                for c in opts.split(','):
+                    found.setdefault(c, point)
+    return found
+
+
+def _own_cgroup(controller):
+    """This process's cgroup path for @controller's v1 hierarchy (None:
+    the v2 one), or None."""
+    with open('/proc/self/cgroup') as f:
+        for line in f:
+            num, names, path = line.rstrip('\n').split(':', 2)
+            if controller is None and num == '0' and names == '':
+                return path
+            if controller and controller in names.split(','):
+                return path
+    return None
+
+
+def cgroup_parent(controller):
+    """Where a test can make a child cgroup limited by @controller
+    ('memory', 'hugetlb'): (this process's cgroup directory, 'v2' or
+    'v1'), the v2 hierarchy first; None if neither has it."""
+    mounts = _cgroup_mounts()
+    path = _own_cgroup(None)
+    if 'v2' in mounts and path is not None:
+        base = mounts['v2'] + (path if path != '/' else '')
+        try:
+            with open(os.path.join(base, 'cgroup.controllers')) as f:
+                if controller in f.read().split():
+                    return base, 'v2'
+        except OSError:
+            pass
+    path = _own_cgroup(controller)
+    if controller in mounts and path is not None:
+        return mounts[controller] + (path if path != '/' else ''), 'v1'
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def missing_cgroup(controller):
+    """A cgroup controller (v2, or v1 on a hybrid host) below which root
+    can make a child cgroup for a test."""
+    if missing_root():
+        return 'needs root to make a cgroup'
+    if not cgroup_parent(controller):
+        return 'no cgroup hierarchy with the %s controller' % controller
+    return None
+
+
 @functools.lru_cache(maxsize=None)
 def missing_kvm():
     """A /dev/kvm that opens and speaks KVM API version 12."""

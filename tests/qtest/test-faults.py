@@ -71,9 +71,12 @@ def test_tmpfs_prealloc():
         if status == 99:
             t.skip_if('cannot mount a tmpfs here: ' + err.strip(), *descs)
             return
+        # memvm checks the file system before mapping anything.
         clean_error(status, err,
-                    "-object %s: unable to preallocate memory for 'm0': "
-                    % backend, desc)
+                    "memory backend 'm0' preallocates 128 MiB in mem-path "
+                    "%s/ram, but its file system has 64 MiB free; free "
+                    "space there, point mem-path to a larger file system, "
+                    "or make 'size' smaller" % mnt, desc)
         t.eq(os.listdir(cwd), [], descs[1])
         t.eq(os.listdir(mnt), [], descs[2])
     finally:
@@ -118,9 +121,13 @@ def test_hugetlb():
                    % (reason if got < 0 else '%d remain' % got))
         else:
             status, err = run(args)
+            # The pool is checked before the memfd is made.
             clean_error(status, err,
-                        '-object %s: unable to map backing store for guest '
-                        'RAM: Cannot allocate memory' % backend, d0)
+                        "memory backend 'm0' needs 8 huge pages of 2 MiB "
+                        "(16 MiB), but the host has 0 free (node 0: 0); "
+                        "reserve 8 more before starting: echo 8 > "
+                        "/sys/kernel/mm/hugepages/hugepages-2048kB/"
+                        "nr_hugepages", d0)
         try:
             got = set_hugepages(8)
         except OSError:

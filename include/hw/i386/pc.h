@@ -87,4 +87,13 @@ bool x86_acpi_blobs_init(X86MachineState *x86ms, uint64_t tables_used,
 bool pc_memory_init(X86MachineState *x86ms, const PCBoardParams *params,
                     uint64_t lowmem, Error **errp);
 
+/*
+ * MachineClass::check_memory_map for the PC family: the RAM split at
+ * @lowmem, the hot-plug area and the 64-bit PCI hole within the CPU's
+ * physical address bits (QEMU's "Address space limit ..." error).
+ */
+bool pc_check_memory_map(X86MachineState *x86ms,
+                         const PCBoardParams *params, uint64_t lowmem,
+                         Error **errp);
+
 #endif
