@@ -11,6 +11,7 @@
 #include <string.h>
 #include <glib.h>
 
+#include "migration/cpr.h"
 #include "migration/migration.h"
 #include "migration/savevm.h"
 #include "monitor/monitor.h"
@@ -49,7 +50,7 @@ static const char *const set_params_schema =
     "multifd-channels?:int xbzrle-cache-size?:int "
     "max-postcopy-bandwidth?:int max-cpu-throttle?:int "
     "multifd-compression?:str multifd-zlib-level?:int "
-    "multifd-zstd-level?:int block-bitmap-mapping?:array";
+    "multifd-zstd-level?:int block-bitmap-mapping?:array mode?:str";
 
 /* Capabilities memvm implements (or that change nothing here). */
 static bool capability_supported(MigrationCapability cap)
@@ -288,6 +289,13 @@ static JsonObject *parameters_object(void)
     json_object_set_int_member(o, "multifd-channels", p.multifd_channels);
     json_object_set_int_member(o, "downtime-limit", p.downtime_limit);
     json_object_set_int_member(o, "max-bandwidth", p.max_bandwidth);
+    /*
+     * QEMU 8.2's member, which 7.2 lacks: shown only once it is set, so
+     * that the reply keeps 7.2's shape (docs/migration-cpr.md).
+     */
+    if (p.mode != MIG_MODE_NORMAL) {
+        json_object_set_string_member(o, "mode", mig_mode_name(p.mode));
+    }
     return o;
 }
 
@@ -331,6 +339,17 @@ static bool apply_parameters(JsonObject *args, Error **errp)
             goto out;
         }
         p.multifd_channels = v;
+    }
+    if (json_object_has_member(args, "mode")) {
+        const char *v = json_object_get_string_member(args, "mode");
+        int mode = v ? mig_mode_by_name(v) : -1;
+
+        if (mode < 0) {
+            error_setg(errp, "Parameter 'mode' does not accept value '%s'",
+                       v ? v : "");
+            goto out;
+        }
+        p.mode = mode;
     }
     migrate_set_parameters(&p);
     for (GList *l = names; l; l = l->next) {

@@ -17,6 +17,7 @@
 #include <glib.h>
 
 #include "migration/channel.h"
+#include "migration/cpr.h"
 #include "migration/migration.h"
 #include "migration/qemu-file.h"
 #include "migration/savevm.h"
@@ -394,6 +395,11 @@ static gpointer migration_thread(gpointer opaque)
     g_mutex_lock(&mig.lock);
     mig.fd = fd;
     g_mutex_unlock(&mig.lock);
+    /* cpr-transfer (mig-live): RAM descriptors go ahead of the stream. */
+    if (migrate_get_parameters().mode == MIG_MODE_CPR_TRANSFER &&
+        !cpr_transfer_send(fd, &err)) {
+        goto failed;
+    }
     f = qemu_file_new_output(fd, "migration stream");
     qemu_savevm_state_header(f);
     if (!qemu_savevm_state_setup(f, &err)) {
@@ -419,6 +425,7 @@ static gpointer migration_thread(gpointer opaque)
         goto failed;
     }
     qemu_savevm_state_cleanup();
+    cpr_transfer_done();
     g_mutex_lock(&mig.lock);
     mig.fd = -1;
     g_mutex_unlock(&mig.lock);
@@ -444,6 +451,7 @@ static gpointer migration_thread(gpointer opaque)
 
 failed:
     qemu_savevm_state_cleanup();
+    cpr_transfer_done();
     g_mutex_lock(&mig.lock);
     mig.fd = -1;
     mig.total_time = now_ms() - mig.start_ms;
@@ -478,7 +486,8 @@ bool migration_start(const char *uri, Error **errp)
         error_setg(errp, "Guest is waiting for an incoming migration");
         return false;
     }
-    if (!migration_uri_check(uri, errp)) {
+    if (!migration_uri_check(uri, errp) ||
+        !cpr_check_uri(migrate_get_parameters().mode, uri, errp)) {
         return false;
     }
     if (mig.thread) {
