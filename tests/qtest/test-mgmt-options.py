@@ -67,8 +67,13 @@ with tempfile.TemporaryDirectory(prefix='memvm-daemon-') as d:
     t.ok(os.path.exists('/proc/%d' % pid) and pid != p.returncode,
          'the pid file names the running daemon')
     os.kill(pid, 15)
-    for _ in range(100):
-        if not os.path.exists(pidf):
+    # The daemon is not our child: wait for its /proc entry to go.
+    for _ in range(600):
+        try:
+            with open('/proc/%d/stat' % pid) as f:
+                if f.read().split()[2] == 'Z':
+                    break
+        except OSError:
             break
         time.sleep(0.05)
     t.ok(not os.path.exists(pidf), 'the pid file is removed at exit')
