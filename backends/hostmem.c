@@ -46,6 +46,19 @@ static const char *backend_id(HostMemoryBackend *backend)
     return id ? id : "";
 }
 
+bool host_memory_backend_check_noreserve(HostMemoryBackend *backend,
+                                         uint64_t page_size, Error **errp)
+{
+    if (!backend->reserve && page_size != host_mem_host_page_size()) {
+        error_setg(errp, "memory backend '%s': 'reserve=off' is refused for "
+                   "huge pages: without a reservation the guest gets SIGBUS "
+                   "when the pool runs out; drop 'reserve=off' (memvm "
+                   "checks the pool at start)", backend_id(backend));
+        return false;
+    }
+    return true;
+}
+
 static uint64_t backend_get_size(Object *obj, Error **errp)
 {
     return MEMORY_BACKEND(obj)->size;
@@ -362,6 +375,13 @@ static bool backend_map(HostMemoryBackend *backend, Error **errp)
         (!backend->dump &&
          !host_mem_madvise_dump(backend->host, backend->size, false,
                                 errp)) ||
+        /*
+         * Private anonymous RAM asks for THP: with the host's THP mode
+         * "madvise" the guest would otherwise run on 4 KiB pages.
+         */
+        (backend->fd < 0 && !backend->share &&
+         !host_mem_madvise_hugepage(backend->host, backend->size, true,
+                                    errp)) ||
         (backend->policy != HOST_MEM_POLICY_DEFAULT &&
          !host_mem_mbind(backend->host, backend->size, backend->policy,
                          (const guint64 *)backend->host_nodes->data,
@@ -596,6 +616,14 @@ bool host_memory_backends_start(Error **errp)
 
         backend->pending = false;
         backend_describe(backend, &reqs[i]);
+        if (reqs[i].hugetlb &&
+            !host_memory_backend_check_noreserve(backend,
+                                                 reqs[i].page_size, errp)) {
+            if (backend->origin) {
+                error_prepend(errp, "%s: ", backend->origin);
+            }
+            return false;
+        }
     }
     if (!host_mem_check_requests("", reqs, list->len, errp)) {
         return false;
@@ -685,7 +713,11 @@ static void backend_instance_init(Object *obj)
     HostMemoryBackend *backend = MEMORY_BACKEND(obj);
 
     backend->merge = true;
-    backend->dump = true;
+    /*
+     * memvm: guest RAM stays out of core dumps unless dump=on (QEMU
+     * dumps it by default, so one crash can write the whole guest).
+     */
+    backend->dump = false;
     backend->reserve = true;
     /* 0: not given, one per CPU memvm may use (QEMU's default is 1). */
     backend->prealloc_threads = 0;
@@ -723,7 +755,7 @@ static void backend_class_init(ObjectClass *oc, void *data)
                                    backend_set_dump);
     object_class_property_set_description(oc, "dump",
         "Set to 'off' to exclude from core dump");
-    object_class_property_set_default_str(oc, "dump", "on");
+    object_class_property_set_default_str(oc, "dump", "off");
     object_class_property_add_bool(oc, "prealloc", backend_get_prealloc,
                                    backend_set_prealloc);
     object_class_property_set_description(oc, "prealloc",
