@@ -766,7 +766,7 @@ static void backend_class_init(ObjectClass *oc, void *data)
                                    backend_set_prealloc_threads);
     object_class_property_set_description(oc, "prealloc-threads",
         "Number of CPU threads to use for prealloc");
-    object_class_property_set_default_str(oc, "prealloc-threads", "1");
+    /* No fixed default: not given means one per CPU memvm may use. */
     object_class_property_add_bool(oc, "share", backend_get_share,
                                    backend_set_share);
     object_class_property_set_description(oc, "share",

@@ -7,9 +7,11 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib.h>
 
 #include "migration/channel.h"
+#include "migration/cpr.h"
 #include "migration/migration.h"
 #include "migration/qemu-file.h"
 #include "migration/savevm.h"
@@ -79,6 +81,10 @@ static gpointer incoming_thread(gpointer opaque)
     fd = migration_channel_accept(&listener, &r.err);
     if (fd < 0) {
         r.ret = -EIO;
+    } else if (!cpr_transfer_recv(fd, &r.err)) {
+        /* cpr-transfer (mig-live): the source's RAM could not be mapped. */
+        r.ret = -EINVAL;
+        close(fd);
     } else {
         migration_set_incoming_status(MIGRATION_STATUS_ACTIVE);
         f = qemu_file_new_input(fd, "migration stream");

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <glib.h>
 
+#include "migration/cpr.h"
 #include "migration/migration.h"
 #include "migration/savevm.h"
 #include "monitor/monitor.h"
@@ -49,7 +50,7 @@ static const char *const set_params_schema =
     "multifd-channels?:int xbzrle-cache-size?:int "
     "max-postcopy-bandwidth?:int max-cpu-throttle?:int "
     "multifd-compression?:str multifd-zlib-level?:int "
-    "multifd-zstd-level?:int block-bitmap-mapping?:array";
+    "multifd-zstd-level?:int block-bitmap-mapping?:array mode?:str";
 
 /* Capabilities memvm implements (or that change nothing here). */
 static bool capability_supported(MigrationCapability cap)
@@ -288,6 +289,13 @@ static JsonObject *parameters_object(void)
     json_object_set_int_member(o, "multifd-channels", p.multifd_channels);
     json_object_set_int_member(o, "downtime-limit", p.downtime_limit);
     json_object_set_int_member(o, "max-bandwidth", p.max_bandwidth);
+    /*
+     * QEMU 8.2's member, which 7.2 lacks: shown only once it is set, so
+     * that the reply keeps 7.2's shape (docs/migration-cpr.md).
+     */
+    if (p.mode != MIG_MODE_NORMAL) {
+        json_object_set_string_member(o, "mode", mig_mode_name(p.mode));
+    }
     return o;
 }
 
@@ -303,34 +311,46 @@ static bool apply_parameters(JsonObject *args, Error **errp)
     GList *names = json_object_get_members(args);
     bool ok = false;
 
-    if (json_object_has_member(args, "downtime-limit")) {
-        int64_t v = json_object_get_int_member(args, "downtime-limit");
+    /* The integer parameters memvm uses, with QEMU 7.2's range errors. */
+    const struct {
+        const char *name;
+        int64_t min, max;
+        uint64_t *field;
+        const char *error;
+    } ints[] = {
+        { "downtime-limit", 0, 2000000, &p.downtime_limit,
+          "Parameter 'downtime_limit' expects an integer in the range of 0 "
+          "to 2000 seconds" },
+        { "max-bandwidth", 0, INT64_MAX, &p.max_bandwidth,
+          "Parameter 'max-bandwidth' expects uint64" },
+        { "multifd-channels", 1, 255, &p.multifd_channels,
+          "Parameter 'multifd_channels' expects is invalid, it should be "
+          "in the range of 1 to 255" },
+    };
 
-        if (v < 0 || v > 2000000) {
-            error_setg(errp, "Parameter 'downtime_limit' expects an integer "
-                       "in the range of 0 to 2000 seconds");
+    for (size_t i = 0; i < G_N_ELEMENTS(ints); i++) {
+        int64_t v;
+
+        if (!json_object_has_member(args, ints[i].name)) {
+            continue;
+        }
+        v = json_object_get_int_member(args, ints[i].name);
+        if (v < ints[i].min || v > ints[i].max) {
+            error_setg(errp, "%s", ints[i].error);
             goto out;
         }
-        p.downtime_limit = v;
+        *ints[i].field = v;
     }
-    if (json_object_has_member(args, "max-bandwidth")) {
-        int64_t v = json_object_get_int_member(args, "max-bandwidth");
+    if (json_object_has_member(args, "mode")) {
+        const char *v = json_object_get_string_member(args, "mode");
+        int mode = v ? mig_mode_by_name(v) : -1;
 
-        if (v < 0) {
-            error_setg(errp, "Parameter 'max-bandwidth' expects uint64");
+        if (mode < 0) {
+            error_setg(errp, "Parameter 'mode' does not accept value '%s'",
+                       v ? v : "");
             goto out;
         }
-        p.max_bandwidth = v;
-    }
-    if (json_object_has_member(args, "multifd-channels")) {
-        int64_t v = json_object_get_int_member(args, "multifd-channels");
-
-        if (v < 1 || v > 255) {
-            error_setg(errp, "Parameter 'multifd_channels' expects is "
-                       "invalid, it should be in the range of 1 to 255");
-            goto out;
-        }
-        p.multifd_channels = v;
+        p.mode = mode;
     }
     migrate_set_parameters(&p);
     for (GList *l = names; l; l = l->next) {

@@ -17,6 +17,7 @@
 #include <glib.h>
 
 #include "migration/channel.h"
+#include "migration/cpr.h"
 #include "migration/migration.h"
 #include "migration/qemu-file.h"
 #include "migration/savevm.h"
@@ -151,7 +152,9 @@ bool migration_is_active(void)
     return status_is_active(migration_get_status());
 }
 
-static void emit_status(MigrationStatus s)
+/* MIGRATION and MIGRATION_PASS, only with the events capability. */
+static void emit_event(const char *event, const char *member,
+                       const char *str, int64_t num)
 {
     JsonObject *data;
 
@@ -159,22 +162,23 @@ static void emit_status(MigrationStatus s)
         return;
     }
     data = json_object_new();
-    json_object_set_string_member(data, "status", migration_status_name(s));
-    qmp_event_emit("MIGRATION", data);
+    if (str) {
+        json_object_set_string_member(data, member, str);
+    } else {
+        json_object_set_int_member(data, member, num);
+    }
+    qmp_event_emit(event, data);
     json_object_unref(data);
+}
+
+static void emit_status(MigrationStatus s)
+{
+    emit_event("MIGRATION", "status", migration_status_name(s), 0);
 }
 
 static void emit_pass(uint64_t pass)
 {
-    JsonObject *data;
-
-    if (!migrate_cap_enabled(MIGRATION_CAPABILITY_EVENTS)) {
-        return;
-    }
-    data = json_object_new();
-    json_object_set_int_member(data, "pass", pass);
-    qmp_event_emit("MIGRATION_PASS", data);
-    json_object_unref(data);
+    emit_event("MIGRATION_PASS", "pass", NULL, pass);
 }
 
 /* Change status unless it moved on meanwhile (cancel wins over active). */
@@ -394,6 +398,11 @@ static gpointer migration_thread(gpointer opaque)
     g_mutex_lock(&mig.lock);
     mig.fd = fd;
     g_mutex_unlock(&mig.lock);
+    /* cpr-transfer (mig-live): RAM descriptors go ahead of the stream. */
+    if (migrate_get_parameters().mode == MIG_MODE_CPR_TRANSFER &&
+        !cpr_transfer_send(fd, &err)) {
+        goto failed;
+    }
     f = qemu_file_new_output(fd, "migration stream");
     qemu_savevm_state_header(f);
     if (!qemu_savevm_state_setup(f, &err)) {
@@ -419,6 +428,7 @@ static gpointer migration_thread(gpointer opaque)
         goto failed;
     }
     qemu_savevm_state_cleanup();
+    cpr_transfer_done();
     g_mutex_lock(&mig.lock);
     mig.fd = -1;
     g_mutex_unlock(&mig.lock);
@@ -444,6 +454,7 @@ static gpointer migration_thread(gpointer opaque)
 
 failed:
     qemu_savevm_state_cleanup();
+    cpr_transfer_done();
     g_mutex_lock(&mig.lock);
     mig.fd = -1;
     mig.total_time = now_ms() - mig.start_ms;
@@ -478,7 +489,8 @@ bool migration_start(const char *uri, Error **errp)
         error_setg(errp, "Guest is waiting for an incoming migration");
         return false;
     }
-    if (!migration_uri_check(uri, errp)) {
+    if (!migration_uri_check(uri, errp) ||
+        !cpr_check_uri(migrate_get_parameters().mode, uri, errp)) {
         return false;
     }
     if (mig.thread) {

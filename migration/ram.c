@@ -19,6 +19,7 @@
 
 #include "exec/memory.h"
 #include "exec/ramblock.h"
+#include "migration/cpr.h"
 #include "migration/migration.h"
 #include "migration/register.h"
 #include "migration/ram-zero.h"
@@ -98,7 +99,8 @@ static int collect_block(RAMBlock *rb, void *opaque)
     b = g_new0(RAMMigBlock, 1);
     b->rb = rb;
     b->pages = rb->used_length >> TARGET_PAGE_BITS;
-    b->ignored = block_is_ignored(rb);
+    /* cpr-transfer (mig-live): handed over as a descriptor, no pages. */
+    b->ignored = block_is_ignored(rb) || cpr_ram_block_handed_over(rb);
     ram_zero_probe_init(&b->zero, rb);
     b->bmap = g_new0(unsigned long, (b->pages + BITS_PER_LONG - 1) /
                                     BITS_PER_LONG);

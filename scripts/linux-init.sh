@@ -10,6 +10,7 @@ echo "memvm-init: started"
 echo "nodes: $(/bin/busybox ls -d /sys/devices/system/node/node* 2>/dev/null | /bin/busybox tr '\n' ' ')"
 for n in /sys/devices/system/node/node*; do
     [ -e "$n/meminfo" ] && /bin/busybox grep MemTotal "$n/meminfo"
+    [ -e "$n/distance" ] && echo "${n##*/} distance: $(/bin/busybox cat "$n/distance")"
 done
 echo "memvm-init: done"
 /bin/busybox poweroff -f

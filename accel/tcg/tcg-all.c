@@ -14,7 +14,8 @@
  * Threads: one vCPU thread runs uc_emu_start() while the VM runs.  The
  * engine is not thread-safe, so anyone else who must touch it (the map,
  * registers at reset) first gets the vCPU out of uc_emu_start() with
- * uc_emu_stop() and holds it out (tcg_cpu_pause()).  Map changes, VM stop
+ * a stop request (honoured by a block hook, where the PC is exact) and
+ * holds it out (tcg_cpu_pause()).  Map changes, VM stop
  * and reset all go through that.
  *
  * Without -kernel there is nothing to run: no engine is created and the
@@ -31,7 +32,7 @@
 #define TCG_PAGE_SIZE 4096ULL
 #define TCG_PAGE_MASK (~(TCG_PAGE_SIZE - 1))
 
-/* How often a pauser repeats uc_emu_stop() that raced with a restart. */
+/* How often a pauser repeats a stop request that raced with a restart. */
 #define TCG_KICK_RETRY_US 10000
 
 /* The TCGState around one of its listeners. */
@@ -45,12 +46,12 @@ static void tcg_cpu_kick_locked(TCGCPU *cpu)
 {
     while (cpu->in_emu) {
         /*
-         * A stop that lands between the vCPU deciding to run and the
-         * engine starting is lost (unicorn resets its stop flag), so
-         * repeat until the thread is out.
+         * The block hook stops the engine at the start of the next block
+         * (see stop_wanted); repeat in case the request raced with the
+         * vCPU starting a run, which clears it.
          */
         cpu->kicks++;
-        uc_emu_stop(cpu->uc);
+        __atomic_store_n(&cpu->stop_wanted, 1, __ATOMIC_SEQ_CST);
         g_cond_wait_until(&cpu->cond, &cpu->lock,
                           g_get_monotonic_time() + TCG_KICK_RETRY_US);
     }
@@ -478,6 +479,21 @@ static bool tcg_mem_unmapped(uc_engine *uc, uc_mem_type type,
     return false;
 }
 
+/*
+ * At the start of every block: honour a stop request from another thread
+ * here, where nothing of the block has run, so the PC is exact.
+ */
+static void tcg_block_hook(uc_engine *uc, uint64_t addr, uint32_t size,
+                           void *opaque)
+{
+    TCGCPU *cpu = opaque;
+
+    if (__atomic_load_n(&cpu->stop_wanted, __ATOMIC_RELAXED) &&
+        __atomic_exchange_n(&cpu->stop_wanted, 0, __ATOMIC_SEQ_CST)) {
+        uc_emu_stop(uc);
+    }
+}
+
 /* The guest cannot go on: say why, show its registers, end memvm. */
 static void tcg_cpu_report(TCGCPU *cpu, const char *why)
 {
@@ -570,6 +586,8 @@ static gpointer tcg_cpu_thread(gpointer opaque)
         tcg_cpu_apply_irqs_locked(cpu);
         cpu->in_emu = true;
         kicks = cpu->kicks;
+        /* A request left from a run that ended by itself is not for us. */
+        __atomic_store_n(&cpu->stop_wanted, 0, __ATOMIC_SEQ_CST);
         g_mutex_unlock(&cpu->lock);
 
         err = uc_emu_start(cpu->uc, tcg_cpu_get_pc(cpu), 0, 0, 0);
@@ -770,6 +788,12 @@ static bool tcg_init_machine(AccelState *accel, MachineState *ms,
                       tcg_mem_unmapped, cpu, 1, 0);
     if (err != UC_ERR_OK) {
         error_setg(errp, "accel tcg: cannot hook unmapped accesses: %s",
+                   uc_strerror(err));
+        return false;
+    }
+    err = uc_hook_add(cpu->uc, &h, UC_HOOK_BLOCK, tcg_block_hook, cpu, 1, 0);
+    if (err != UC_ERR_OK) {
+        error_setg(errp, "accel tcg: cannot hook blocks: %s",
                    uc_strerror(err));
         return false;
     }

@@ -102,6 +102,13 @@ bool tcg_dirty_log_start(AccelState *accel, Error **errp)
     a64_uc_fast_stores_hooks(true);
     err = uc_hook_add(s->cpu->uc, &d->hook, UC_HOOK_MEM_WRITE,
                       tcg_dirty_hook, s, 1, 0);
+    /*
+     * Unicorn decides whether a store calls the hooks when it fills a TLB
+     * entry or translates a block: drop what it filled without the hook.
+     */
+    if (err == UC_ERR_OK) {
+        err = uc_ctl_flush_tlb(s->cpu->uc);
+    }
     if (err != UC_ERR_OK) {
         a64_uc_fast_stores_hooks(false);
     }
@@ -124,7 +131,8 @@ static int tcg_dirty_sync_block(RAMBlock *block, void *opaque)
     uint64_t first = block->offset >> TARGET_PAGE_BITS;
     uint64_t pages = block->used_length >> TARGET_PAGE_BITS;
 
-    if (block->alias_of || !block->host || first >= d->pages) {
+    /* Alias blocks have RAM addresses of their own: sync them too. */
+    if (!block->host || first >= d->pages) {
         return 0;
     }
     pages = MIN(pages, d->pages - first);

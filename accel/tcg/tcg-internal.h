@@ -74,7 +74,14 @@ struct TCGCPU {
     unsigned irq_applied;       /* irq_gen the engine has seen */
     GThread *kick_thread;       /* gets the vCPU out for irq changes */
     bool quit;                  /* end the thread */
-    uint64_t kicks;             /* uc_emu_stop() calls from other threads */
+    uint64_t kicks;             /* stop requests from other threads */
+    /*
+     * A stop request for the block hook (atomic): uc_emu_stop() from
+     * another thread can leave the engine inside a translated block with
+     * the PC at its start and some of its stores done, so that resuming
+     * replays them.  The hook stops it where a block begins instead.
+     */
+    int stop_wanted;
 
     /*
      * Set by hooks on the vCPU thread (read there once the engine

@@ -369,7 +369,8 @@ static const char *virt_cpu_compatible(const char *model)
     if (!strcmp(model, "cortex-a72")) {
         return "arm,cortex-a72";
     }
-    return "arm,arm-v8";
+    /* QEMU's max CPU is a cortex-a57 with every feature added. */
+    return "arm,cortex-a57";
 }
 
 static bool virt_fdt_cpus(MachineState *ms, void *fdt, Error **errp)

@@ -59,10 +59,39 @@ static bool fdt_add_memory_node(void *fdt, hwaddr base, uint64_t size,
     return true;
 }
 
+/* QEMU's /distance-map: every (src, dst, distance) of the matrix. */
+static bool fdt_add_distance_map(void *fdt, NumaState *numa, Error **errp)
+{
+    unsigned n = numa->num_nodes;
+    g_autofree fdt32_t *m = g_new(fdt32_t, n * n * 3);
+    int off = fdt_add_subnode(fdt, 0, "distance-map");
+
+    for (unsigned i = 0; i < n; i++) {
+        for (unsigned j = 0; j < n; j++) {
+            fdt32_t *e = &m[(i * n + j) * 3];
+
+            e[0] = cpu_to_fdt32(i);
+            e[1] = cpu_to_fdt32(j);
+            e[2] = cpu_to_fdt32(numa->distance[i][j]);
+        }
+    }
+    return fdt_check(off, "/distance-map", errp) &&
+           fdt_check(fdt_setprop_string(fdt, off, "compatible",
+                                        "numa-distance-map-v1"),
+                     "/distance-map", errp) &&
+           fdt_check(fdt_setprop(fdt, off, "distance-matrix", m,
+                                 n * n * 3 * sizeof(m[0])),
+                     "/distance-map", errp);
+}
+
 bool fdt_add_memory_nodes(void *fdt, MachineState *ms, hwaddr base,
                           Error **errp)
 {
     NumaState *numa = &ms->numa;
+
+    if (numa->have_distance && !fdt_add_distance_map(fdt, numa, errp)) {
+        return false;
+    }
 
     if (!numa->num_nodes) {
         return fdt_add_memory_node(fdt, base, ms->ram_size, -1, errp);

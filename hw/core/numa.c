@@ -2,6 +2,7 @@
  * Guest NUMA: -numa node options and the RAM container built from the
  * nodes' memory backends.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "hw/boards.h"
@@ -11,6 +12,99 @@
 static const char *const numa_node_keys[] = {
     "type", "nodeid", "mem", "memdev", "cpus", "initiator", NULL,
 };
+static const char *const numa_dist_keys[] = {
+    "type", "src", "dst", "val", NULL,
+};
+
+/* QEMU's NUMA_DISTANCE_MIN: a node's distance to itself. */
+#define NUMA_DISTANCE_LOCAL 10
+
+/* One number of -numa dist, with QEMU's errors for its type. */
+static bool numa_dist_number(QemuOpts *opts, const char *name, uint64_t max,
+                             const char *type, uint64_t *out, Error **errp)
+{
+    const char *value = qemu_opt_get(opts, name);
+    char *end;
+
+    if (!value) {
+        error_setg(errp, "Parameter '%s' is missing", name);
+        return false;
+    }
+    errno = 0;
+    *out = g_ascii_strtoull(value, &end, 0);
+    if (end == value || *end || errno == ERANGE || *out > max) {
+        error_setg(errp, "Parameter '%s' expects %s", name, type);
+        return false;
+    }
+    return true;
+}
+
+/* -numa dist,src=,dst=,val=: QEMU 7.2's checks, in its order. */
+static bool numa_parse_dist(MachineState *ms, QemuOpts *opts, Error **errp)
+{
+    NumaState *numa = &ms->numa;
+    uint64_t src, dst, val;
+
+    if (!qemu_opts_check_names(opts, numa_dist_keys, errp) ||
+        !numa_dist_number(opts, "src", UINT16_MAX, "uint16_t", &src, errp) ||
+        !numa_dist_number(opts, "dst", UINT16_MAX, "uint16_t", &dst, errp) ||
+        !numa_dist_number(opts, "val", UINT8_MAX, "uint8_t", &val, errp)) {
+        return false;
+    }
+    if (src >= MAX_NODES || dst >= MAX_NODES) {
+        error_setg(errp, "Parameter '%s' expects an integer between 0 and %d",
+                   src >= MAX_NODES ? "src" : "dst", MAX_NODES - 1);
+        return false;
+    }
+    if (!numa->nodes[src].present || !numa->nodes[dst].present) {
+        error_setg(errp, "Source/Destination NUMA node is missing. Please "
+                   "use '-numa node' option to declare it first.");
+        return false;
+    }
+    if (val < NUMA_DISTANCE_LOCAL) {
+        error_setg(errp, "NUMA distance (%" PRIu64 ") is invalid, it "
+                   "shouldn't be less than %d.", val, NUMA_DISTANCE_LOCAL);
+        return false;
+    }
+    if (src == dst && val != NUMA_DISTANCE_LOCAL) {
+        error_setg(errp, "Local distance of node %" PRIu64 " should be %d.",
+                   src, NUMA_DISTANCE_LOCAL);
+        return false;
+    }
+    numa->distance[src][dst] = val;
+    numa->have_distance = true;
+    return true;
+}
+
+/*
+ * As QEMU: every pair of nodes needs a distance in one direction at
+ * least; the other direction defaults to it, a node's own to 10.
+ */
+static bool numa_complete_distance(NumaState *numa, Error **errp)
+{
+    unsigned n = numa->num_nodes;
+
+    for (unsigned i = 0; i < n; i++) {
+        for (unsigned j = i + 1; j < n; j++) {
+            if (!numa->distance[i][j] && !numa->distance[j][i]) {
+                error_setg(errp, "The distance between node %u and %u is "
+                           "missing, at least one distance value between "
+                           "each nodes should be provided.", i, j);
+                return false;
+            }
+        }
+    }
+    for (unsigned i = 0; i < n; i++) {
+        for (unsigned j = 0; j < n; j++) {
+            if (i == j) {
+                numa->distance[i][j] = NUMA_DISTANCE_LOCAL;
+            } else if (!numa->distance[i][j]) {
+                numa->distance[i][j] = numa->distance[j][i];
+            }
+        }
+    }
+    return true;
+}
 
 bool numa_parse_option(MachineState *ms, const char *optarg, Error **errp)
 {
@@ -28,9 +122,12 @@ bool numa_parse_option(MachineState *ms, const char *optarg, Error **errp)
         return false;
     }
     type = qemu_opt_get(opts, "type");
+    if (type && !strcmp(type, "dist")) {
+        return numa_parse_dist(ms, opts, errp);
+    }
     if (!type || strcmp(type, "node")) {
-        error_setg(errp, "Invalid parameter 'type': only 'node' is "
-                   "supported");
+        error_setg(errp, "Invalid parameter 'type': only 'node' and 'dist' "
+                   "are supported");
         return false;
     }
     if (!qemu_opts_check_names(opts, numa_node_keys, errp)) {
@@ -124,6 +221,9 @@ bool numa_complete_configuration(MachineState *ms, Error **errp)
         }
         node->memdev = MEMORY_BACKEND(obj);
         total += node->memdev->size;
+    }
+    if (numa->have_distance && !numa_complete_distance(numa, errp)) {
+        return false;
     }
     if (!numa->have_memdev && !numa->have_mem) {
         /* Nodes without memory: QEMU gives all RAM to node 0. */

@@ -57,6 +57,9 @@ typedef struct NumaState {
     NumaNodeOptions nodes[MAX_NODES];
     bool have_memdev;
     bool have_mem;
+    /* -numa dist: distance[src][dst], complete once the machine runs */
+    bool have_distance;
+    uint8_t distance[MAX_NODES][MAX_NODES];
 } NumaState;
 
 struct MachineClass {

@@ -69,6 +69,7 @@ typedef struct MigrationParameters {
     uint64_t max_bandwidth;     /* bytes/s; default 128 MiB/s, 0: none */
     uint64_t downtime_limit;    /* ms; default 300 */
     uint64_t multifd_channels;  /* default 2 */
+    int mode;                   /* MigMode (migration/cpr.h), "normal" */
 } MigrationParameters;
 
 /* Current parameters (a snapshot; read on the migration thread too). */
