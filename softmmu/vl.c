@@ -976,6 +976,23 @@ static void dump_dtb(MachineState *ms)
                      ms->dumpdtb);
         exit(EXIT_FAILURE);
     }
+    /*
+     * g_file_set_contents() writes a new file and renames it over the old
+     * one: right for a regular file, but it would turn a device such as
+     * /dev/null (or a pipe) into a plain file.  Those are written in place.
+     */
+    if (g_file_test(ms->dumpdtb, G_FILE_TEST_EXISTS) &&
+        !g_file_test(ms->dumpdtb, G_FILE_TEST_IS_REGULAR)) {
+        FILE *f = fopen(ms->dumpdtb, "wb");
+
+        if (!f || fwrite(ms->fdt, 1, ms->fdt_size, f) !=
+                  (size_t)ms->fdt_size || fclose(f) != 0) {
+            error_report("-machine dumpdtb=%s: %s", ms->dumpdtb,
+                         strerror(errno));
+            exit(EXIT_FAILURE);
+        }
+        exit(EXIT_SUCCESS);
+    }
     if (!g_file_set_contents(ms->dumpdtb, ms->fdt, ms->fdt_size, &gerr)) {
         error_report("-machine dumpdtb=%s: %s", ms->dumpdtb, gerr->message);
         exit(EXIT_FAILURE);
