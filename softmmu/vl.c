@@ -1026,6 +1026,12 @@ static void vl_config_free(VLConfig *c)
     g_free(c->pidfile);
 }
 
+static gboolean vl_started(gpointer opaque)
+{
+    os_setup_post();
+    return G_SOURCE_REMOVE;
+}
+
 int main(int argc, char **argv)
 {
     VLConfig c = {
@@ -1140,8 +1146,12 @@ int main(int argc, char **argv)
         vm_start();
     }
 
-    /* Start-up is over: a daemon's parent may exit now. */
-    os_setup_post();
+    /*
+     * Start-up is over: a daemon's parent may exit, from the main loop's
+     * first round, when SIGTERM already ends memvm cleanly (pid file
+     * removed) instead of killing it.
+     */
+    g_idle_add(vl_started, NULL);
     status = qemu_main_loop();
 
     if (ac->shutdown) {
