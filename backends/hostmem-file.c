@@ -62,6 +62,9 @@ static bool file_backend_alloc(HostMemoryBackend *backend, Error **errp)
                    page_size, fb->mem_path);
         goto fail;
     }
+    if (!host_memory_backend_check_noreserve(backend, page_size, errp)) {
+        goto fail;
+    }
     if (backend->share) {
         flags |= HOST_MEM_MAP_SHARED;
     }

@@ -38,6 +38,10 @@ static bool memfd_backend_alloc(HostMemoryBackend *backend, Error **errp)
         close(fd);
         return false;
     }
+    if (!host_memory_backend_check_noreserve(backend, page_size, errp)) {
+        close(fd);
+        return false;
+    }
     if (backend->share) {
         flags |= HOST_MEM_MAP_SHARED;
     }

@@ -2,6 +2,8 @@
  * The abstract memory backend: common properties, the completion sequence
  * and the in-use bookkeeping.  Concrete types implement alloc() only.
  */
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -42,6 +44,19 @@ static const char *backend_id(HostMemoryBackend *backend)
     const char *id = object_get_canonical_path_component(OBJECT(backend));
 
     return id ? id : "";
+}
+
+bool host_memory_backend_check_noreserve(HostMemoryBackend *backend,
+                                         uint64_t page_size, Error **errp)
+{
+    if (!backend->reserve && page_size != host_mem_host_page_size()) {
+        error_setg(errp, "memory backend '%s': 'reserve=off' is refused for "
+                   "huge pages: without a reservation the guest gets SIGBUS "
+                   "when the pool runs out; drop 'reserve=off' (memvm "
+                   "checks the pool at start)", backend_id(backend));
+        return false;
+    }
+    return true;
 }
 
 static uint64_t backend_get_size(Object *obj, Error **errp)
@@ -100,10 +115,20 @@ static bool backend_set_dump(Object *obj, bool value, Error **errp)
     return true;
 }
 
+/*
+ * prealloc-threads as given (QEMU's meaning), or, when not given, as many
+ * as there are CPUs memvm may run on (memvm's default).
+ */
+static unsigned backend_prealloc_threads(HostMemoryBackend *backend)
+{
+    return backend->prealloc_threads ? backend->prealloc_threads
+                                     : host_mem_affinity_cpus();
+}
+
 static bool backend_do_prealloc(HostMemoryBackend *backend, Error **errp)
 {
     if (!host_mem_prealloc(backend->fd, backend->host, backend->size,
-                           backend->prealloc_threads, errp)) {
+                           backend_prealloc_threads(backend), errp)) {
         error_prepend(errp, "unable to preallocate memory for '%s': ",
                       backend_id(backend));
         return false;
@@ -135,7 +160,7 @@ static bool backend_set_prealloc(Object *obj, bool value, Error **errp)
 
 static uint64_t backend_get_prealloc_threads(Object *obj, Error **errp)
 {
-    return MEMORY_BACKEND(obj)->prealloc_threads;
+    return backend_prealloc_threads(MEMORY_BACKEND(obj));
 }
 
 static bool backend_set_prealloc_threads(Object *obj, uint64_t value,
@@ -344,12 +369,26 @@ static bool backend_map(HostMemoryBackend *backend, Error **errp)
         return false;
     }
     backend->allocated = true;
+    /*
+     * As QEMU does for every RAM block: ask for transparent huge pages.
+     * One fault then fills 2 MiB instead of 4 KiB, which is what makes
+     * an incoming migration (or a guest's first pass over its RAM) fast.
+     * Only a hint: refused on hugetlbfs and without THP, ignored here.
+     */
+    host_mem_madvise_hugepage(backend->host, backend->size, true, NULL);
     if ((!backend->merge &&
          !host_mem_madvise_merge(backend->host, backend->size, false,
                                  errp)) ||
         (!backend->dump &&
          !host_mem_madvise_dump(backend->host, backend->size, false,
                                 errp)) ||
+        /*
+         * Private anonymous RAM asks for THP: with the host's THP mode
+         * "madvise" the guest would otherwise run on 4 KiB pages.
+         */
+        (backend->fd < 0 && !backend->share &&
+         !host_mem_madvise_hugepage(backend->host, backend->size, true,
+                                    errp)) ||
         (backend->policy != HOST_MEM_POLICY_DEFAULT &&
          !host_mem_mbind(backend->host, backend->size, backend->policy,
                          (const guint64 *)backend->host_nodes->data,
@@ -435,6 +474,126 @@ static bool backend_start_one(HostMemoryBackend *backend, bool prealloc,
     return ok;
 }
 
+/* Set by SIGINT/SIGTERM/SIGHUP while backends are preallocated at start. */
+static volatile sig_atomic_t prealloc_stop;
+
+static void prealloc_stop_signal(int sig)
+{
+    prealloc_stop = sig;
+}
+
+typedef struct PreallocView {
+    gint64 start;               /* monotonic, in microseconds */
+    bool tty;
+    bool shown;
+} PreallocView;
+
+/* A progress line on a terminal once preallocation takes over a second. */
+static void prealloc_progress(uint64_t done, uint64_t total, void *opaque)
+{
+    PreallocView *v = opaque;
+    g_autofree char *d = NULL, *t = NULL;
+
+    if (!v->tty || (!v->shown &&
+                    g_get_monotonic_time() - v->start < G_USEC_PER_SEC)) {
+        return;
+    }
+    d = size_to_str(done);
+    t = size_to_str(total);
+    fprintf(stderr, "\r%s: preallocating %s of guest RAM: %s (%u%%)\033[K",
+            error_get_progname(), t, d,
+            (unsigned)(total ? done * 100 / total : 100));
+    v->shown = true;
+    if (done == total) {
+        fputc('\n', stderr);
+    }
+    fflush(stderr);
+}
+
+/*
+ * All preallocated backends at once, each with its share of the CPUs
+ * memvm may use (or its prealloc-threads), pinned to its host nodes'
+ * CPUs.  A signal that would end memvm ends the preallocation instead,
+ * with a message, so that vl.c exits cleanly.
+ */
+static bool backends_prealloc(GPtrArray *list, Error **errp)
+{
+    g_autofree HostMemPreallocArea *areas = g_new0(HostMemPreallocArea,
+                                                   list->len + 1);
+    g_autofree HostMemoryBackend **owners = g_new0(HostMemoryBackend *,
+                                                   list->len + 1);
+    const unsigned cpus = host_mem_affinity_cpus();
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction act, old[G_N_ELEMENTS(sigs)];
+    PreallocView view = {
+        .start = g_get_monotonic_time(),
+        .tty = isatty(STDERR_FILENO),
+    };
+    uint64_t total = 0;
+    unsigned n = 0;
+    bool ok;
+
+    for (guint i = 0; i < list->len; i++) {
+        HostMemoryBackend *b = g_ptr_array_index(list, i);
+
+        if (b->prealloc && host_mem_can_populate(b->fd, b->host, b->size)) {
+            total += b->size;
+        }
+    }
+    for (guint i = 0; i < list->len; i++) {
+        HostMemoryBackend *b = g_ptr_array_index(list, i);
+        HostMemPreallocArea *a = &areas[n];
+        unsigned want;
+
+        if (!b->prealloc) {
+            continue;
+        }
+        /* Kernels before 5.14 and odd mappings: QEMU's touch loop. */
+        if (!host_mem_can_populate(b->fd, b->host, b->size)) {
+            if (!backend_start_one(b, true, errp)) {
+                return false;
+            }
+            continue;
+        }
+        /* Not given: a share of the CPUs in proportion to the size. */
+        want = b->prealloc_threads ? b->prealloc_threads
+                                   : MAX(1, (unsigned)((double)cpus *
+                                                       b->size / total));
+        a->area = b->host;
+        a->size = b->size;
+        a->page_size = host_mem_fd_page_size(b->fd);
+        a->threads = host_mem_prealloc_threads(b->size, a->page_size, want);
+        a->nodes = (const uint64_t *)b->host_nodes->data;
+        a->n_nodes = b->host_nodes->len;
+        owners[n++] = b;
+    }
+    if (!n) {
+        return true;
+    }
+    prealloc_stop = 0;
+    memset(&act, 0, sizeof(act));
+    act.sa_handler = prealloc_stop_signal;
+    sigemptyset(&act.sa_mask);
+    for (unsigned i = 0; i < G_N_ELEMENTS(sigs); i++) {
+        sigaction(sigs[i], &act, &old[i]);
+    }
+    ok = host_mem_prealloc_areas(areas, n, &prealloc_stop,
+                                 prealloc_progress, &view, errp);
+    for (unsigned i = 0; i < G_N_ELEMENTS(sigs); i++) {
+        sigaction(sigs[i], &old[i], NULL);
+    }
+    for (unsigned i = 0; !ok && i < n; i++) {
+        if (areas[i].failed) {
+            error_prepend(errp, "unable to preallocate memory for '%s': ",
+                          backend_id(owners[i]));
+            if (owners[i]->origin) {
+                error_prepend(errp, "%s: ", owners[i]->origin);
+            }
+        }
+    }
+    return ok;
+}
+
 static GPtrArray *pending_backends(void)
 {
     GPtrArray *list = g_ptr_array_new();
@@ -464,6 +623,14 @@ bool host_memory_backends_start(Error **errp)
 
         backend->pending = false;
         backend_describe(backend, &reqs[i]);
+        if (reqs[i].hugetlb &&
+            !host_memory_backend_check_noreserve(backend,
+                                                 reqs[i].page_size, errp)) {
+            if (backend->origin) {
+                error_prepend(errp, "%s: ", backend->origin);
+            }
+            return false;
+        }
     }
     if (!host_mem_check_requests("", reqs, list->len, errp)) {
         return false;
@@ -471,10 +638,8 @@ bool host_memory_backends_start(Error **errp)
     for (i = 0; i < list->len && ok; i++) {
         ok = backend_start_one(g_ptr_array_index(list, i), false, errp);
     }
-    for (guint j = 0; j < i && ok; j++) {
-        HostMemoryBackend *backend = g_ptr_array_index(list, j);
-
-        ok = !backend->prealloc || backend_start_one(backend, true, errp);
+    if (ok) {
+        ok = backends_prealloc(list, errp);
     }
     if (!ok) {
         /* Give back what was mapped: nothing of a failed start stays. */
@@ -555,9 +720,14 @@ static void backend_instance_init(Object *obj)
     HostMemoryBackend *backend = MEMORY_BACKEND(obj);
 
     backend->merge = true;
-    backend->dump = true;
+    /*
+     * memvm: guest RAM stays out of core dumps unless dump=on (QEMU
+     * dumps it by default, so one crash can write the whole guest).
+     */
+    backend->dump = false;
     backend->reserve = true;
-    backend->prealloc_threads = 1;
+    /* 0: not given, one per CPU memvm may use (QEMU's default is 1). */
+    backend->prealloc_threads = 0;
     backend->fd = -1;
     backend->host_nodes = g_array_new(FALSE, FALSE, sizeof(guint64));
 }
@@ -592,7 +762,7 @@ static void backend_class_init(ObjectClass *oc, void *data)
                                    backend_set_dump);
     object_class_property_set_description(oc, "dump",
         "Set to 'off' to exclude from core dump");
-    object_class_property_set_default_str(oc, "dump", "on");
+    object_class_property_set_default_str(oc, "dump", "off");
     object_class_property_add_bool(oc, "prealloc", backend_get_prealloc,
                                    backend_set_prealloc);
     object_class_property_set_description(oc, "prealloc",
@@ -603,7 +773,7 @@ static void backend_class_init(ObjectClass *oc, void *data)
                                    backend_set_prealloc_threads);
     object_class_property_set_description(oc, "prealloc-threads",
         "Number of CPU threads to use for prealloc");
-    object_class_property_set_default_str(oc, "prealloc-threads", "1");
+    /* No fixed default: not given means one per CPU memvm may use. */
     object_class_property_add_bool(oc, "share", backend_get_share,
                                    backend_set_share);
     object_class_property_set_description(oc, "share",

@@ -116,9 +116,11 @@ static int spawn_exec(const char *cmd, bool to_child, GPid *pid,
     return fd;
 }
 
-static int unix_connect(const char *path, Error **errp)
+/* A UNIX stream socket connected to, or listening on, @path. */
+static int unix_open(const char *path, bool listening, Error **errp)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    struct sockaddr *addr = (struct sockaddr *)&sa;
     int fd;
 
     if (strlen(path) >= sizeof(sa.sun_path)) {
@@ -127,40 +129,26 @@ static int unix_connect(const char *path, Error **errp)
     }
     strcpy(sa.sun_path, path);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-        error_setg(errp, "Failed to connect to '%s': %s", path,
-                   g_strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-        }
-        return -1;
+    if (listening) {
+        /* A socket file left by an earlier run would make bind() fail. */
+        unlink(path);
     }
-    return fd;
-}
-
-static int unix_listen(const char *path, Error **errp)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int fd;
-
-    if (strlen(path) >= sizeof(sa.sun_path)) {
-        error_setg(errp, "UNIX socket path '%s' is too long", path);
-        return -1;
+    if (fd >= 0 && (listening ? !bind(fd, addr, sizeof(sa)) &&
+                                !listen(fd, 1)
+                              : !connect(fd, addr, sizeof(sa)))) {
+        return fd;
     }
-    strcpy(sa.sun_path, path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    /* A socket file left by an earlier run would make bind() fail. */
-    unlink(path);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-        listen(fd, 1) < 0) {
+    if (listening) {
         error_setg(errp, "Failed to bind socket to %s: %s", path,
                    g_strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-        }
-        return -1;
+    } else {
+        error_setg(errp, "Failed to connect to '%s': %s", path,
+                   g_strerror(errno));
     }
-    return fd;
+    if (fd >= 0) {
+        close(fd);
+    }
+    return -1;
 }
 
 static int inet_open(const char *spec, bool listening, Error **errp)
@@ -225,7 +213,7 @@ int migration_channel_connect(const char *uri, GPid *pid, Error **errp)
         return spawn_exec(uri + 5, true, pid, errp);
     }
     if (g_str_has_prefix(uri, "unix:")) {
-        return unix_connect(uri + 5, errp);
+        return unix_open(uri + 5, false, errp);
     }
     if (g_str_has_prefix(uri, "tcp:")) {
         return inet_open(uri + 4, false, errp);
@@ -248,7 +236,7 @@ bool migration_channel_listen(const char *uri, MigrationListener *l,
         return l->fd >= 0;
     }
     if (g_str_has_prefix(uri, "unix:")) {
-        l->listen_fd = unix_listen(uri + 5, errp);
+        l->listen_fd = unix_open(uri + 5, true, errp);
         l->unix_path = g_strdup(uri + 5);
         return l->listen_fd >= 0;
     }

@@ -311,34 +311,35 @@ static bool apply_parameters(JsonObject *args, Error **errp)
     GList *names = json_object_get_members(args);
     bool ok = false;
 
-    if (json_object_has_member(args, "downtime-limit")) {
-        int64_t v = json_object_get_int_member(args, "downtime-limit");
+    /* The integer parameters memvm uses, with QEMU 7.2's range errors. */
+    const struct {
+        const char *name;
+        int64_t min, max;
+        uint64_t *field;
+        const char *error;
+    } ints[] = {
+        { "downtime-limit", 0, 2000000, &p.downtime_limit,
+          "Parameter 'downtime_limit' expects an integer in the range of 0 "
+          "to 2000 seconds" },
+        { "max-bandwidth", 0, INT64_MAX, &p.max_bandwidth,
+          "Parameter 'max-bandwidth' expects uint64" },
+        { "multifd-channels", 1, 255, &p.multifd_channels,
+          "Parameter 'multifd_channels' expects is invalid, it should be "
+          "in the range of 1 to 255" },
+    };
 
-        if (v < 0 || v > 2000000) {
-            error_setg(errp, "Parameter 'downtime_limit' expects an integer "
-                       "in the range of 0 to 2000 seconds");
+    for (size_t i = 0; i < G_N_ELEMENTS(ints); i++) {
+        int64_t v;
+
+        if (!json_object_has_member(args, ints[i].name)) {
+            continue;
+        }
+        v = json_object_get_int_member(args, ints[i].name);
+        if (v < ints[i].min || v > ints[i].max) {
+            error_setg(errp, "%s", ints[i].error);
             goto out;
         }
-        p.downtime_limit = v;
-    }
-    if (json_object_has_member(args, "max-bandwidth")) {
-        int64_t v = json_object_get_int_member(args, "max-bandwidth");
-
-        if (v < 0) {
-            error_setg(errp, "Parameter 'max-bandwidth' expects uint64");
-            goto out;
-        }
-        p.max_bandwidth = v;
-    }
-    if (json_object_has_member(args, "multifd-channels")) {
-        int64_t v = json_object_get_int_member(args, "multifd-channels");
-
-        if (v < 1 || v > 255) {
-            error_setg(errp, "Parameter 'multifd_channels' expects is "
-                       "invalid, it should be in the range of 1 to 255");
-            goto out;
-        }
-        p.multifd_channels = v;
+        *ints[i].field = v;
     }
     if (json_object_has_member(args, "mode")) {
         const char *v = json_object_get_string_member(args, "mode");

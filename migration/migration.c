@@ -152,7 +152,9 @@ bool migration_is_active(void)
     return status_is_active(migration_get_status());
 }
 
-static void emit_status(MigrationStatus s)
+/* MIGRATION and MIGRATION_PASS, only with the events capability. */
+static void emit_event(const char *event, const char *member,
+                       const char *str, int64_t num)
 {
     JsonObject *data;
 
@@ -160,22 +162,23 @@ static void emit_status(MigrationStatus s)
         return;
     }
     data = json_object_new();
-    json_object_set_string_member(data, "status", migration_status_name(s));
-    qmp_event_emit("MIGRATION", data);
+    if (str) {
+        json_object_set_string_member(data, member, str);
+    } else {
+        json_object_set_int_member(data, member, num);
+    }
+    qmp_event_emit(event, data);
     json_object_unref(data);
+}
+
+static void emit_status(MigrationStatus s)
+{
+    emit_event("MIGRATION", "status", migration_status_name(s), 0);
 }
 
 static void emit_pass(uint64_t pass)
 {
-    JsonObject *data;
-
-    if (!migrate_cap_enabled(MIGRATION_CAPABILITY_EVENTS)) {
-        return;
-    }
-    data = json_object_new();
-    json_object_set_int_member(data, "pass", pass);
-    qmp_event_emit("MIGRATION_PASS", data);
-    json_object_unref(data);
+    emit_event("MIGRATION_PASS", "pass", NULL, pass);
 }
 
 /* Change status unless it moved on meanwhile (cancel wins over active). */

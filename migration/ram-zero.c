@@ -14,10 +14,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <glib.h>
 
 #include "migration/ram-zero.h"
+
+/* Data of shared files is mapped ahead in windows of this size. */
+#define POPULATE_WINDOW (4 * 1024 * 1024)
 
 #define PM_PRESENT (1ULL << 63)
 #define PM_SWAPPED (1ULL << 62)
@@ -93,13 +97,35 @@ static bool in_hole(RAMZeroProbe *p, uint64_t offset)
     return false;
 }
 
+/*
+ * The pages about to be read are data in the page cache: map a window of
+ * them in one call rather than taking a fault per page.  Holes are left
+ * out (a read fault would allocate shmem there).
+ */
+static void populate_data(RAMZeroProbe *p, uint64_t offset)
+{
+    uint64_t end = MIN(offset + POPULATE_WINDOW, p->data_until);
+
+    if (offset < p->populated_until || end <= offset) {
+        return;
+    }
+    /* Best effort: before Linux 5.14 this fails and faults do the work. */
+    madvise(p->rb->host + offset, end - offset, MADV_POPULATE_READ);
+    p->populated_until = end;
+}
+
 bool ram_zero_probe_known_zero(RAMZeroProbe *p, uint64_t offset)
 {
     if (p->use_pagemap) {
         return pagemap_untouched(p, offset / TARGET_PAGE_SIZE);
     }
     if (p->use_holes) {
-        return in_hole(p, offset);
+        if (in_hole(p, offset)) {
+            return true;
+        }
+        if (p->populate) {
+            populate_data(p, offset);
+        }
     }
     return false;
 }

@@ -21,6 +21,8 @@ typedef struct RAMZeroProbe {
     uint64_t pm[RAM_ZERO_PM_BATCH];
     uint64_t hole_end;                  /* bytes below: known hole */
     uint64_t data_until;                /* bytes below: known data */
+    bool populate;                      /* map data ahead (source side) */
+    uint64_t populated_until;           /* bytes below: mapped ahead */
 } RAMZeroProbe;
 
 void ram_zero_probe_init(RAMZeroProbe *p, RAMBlock *rb);

@@ -102,6 +102,7 @@ static int collect_block(RAMBlock *rb, void *opaque)
     /* cpr-transfer (mig-live): handed over as a descriptor, no pages. */
     b->ignored = block_is_ignored(rb) || cpr_ram_block_handed_over(rb);
     ram_zero_probe_init(&b->zero, rb);
+    b->zero.populate = true;
     b->bmap = g_new0(unsigned long, (b->pages + BITS_PER_LONG - 1) /
                                     BITS_PER_LONG);
     g_ptr_array_add(blocks, b);

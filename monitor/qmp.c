@@ -53,6 +53,7 @@ typedef struct QmpCommand {
     QmpCommandFlags flags;
     GArray *args;       /* of QmpArg; NULL: the handler checks */
     bool open;          /* further members go to the handler */
+    char *schema;       /* as registered, for query-qmp-schema */
 } QmpCommand;
 
 static GHashTable *qmp_commands;
@@ -68,6 +69,7 @@ static void qmp_command_free(gpointer data)
         g_array_unref(cmd->args);
     }
     g_free(cmd->name);
+    g_free(cmd->schema);
     g_free(cmd);
 }
 
@@ -101,6 +103,7 @@ void qmp_register_command_args(const char *name, const char *schema,
     QmpCommand *cmd = qmp_command_new(name, fn, flags);
     char **words = g_strsplit_set(schema, " ", -1);
 
+    cmd->schema = g_strdup(schema);
     cmd->args = g_array_new(FALSE, FALSE, sizeof(QmpArg));
     for (char **w = words; *w; w++) {
         const char *colon = strchr(*w, ':');
@@ -148,6 +151,14 @@ GPtrArray *qmp_command_names(void)
     }
     g_ptr_array_sort(names, qmp_name_cmp);
     return names;
+}
+
+const char *qmp_command_schema(const char *name)
+{
+    QmpCommand *cmd = qmp_commands ? g_hash_table_lookup(qmp_commands, name)
+                                   : NULL;
+
+    return cmd ? cmd->schema : NULL;
 }
 
 static bool qmp_arg_type_ok(QmpArgType type, JsonNode *v)

@@ -153,8 +153,11 @@ git -C "$ROOT/root/memvm" checkout -q --detach "$SHA"
 #             /proc/sys/vm/*; glib and the sanitizers read /proc/self/maps
 #   /sys      huge page sizes (/sys/kernel/mm/hugepages), NUMA nodes
 #             (libnuma), CPU counts
-#   /dev      the host's devices: null, urandom, kvm, ...; /dev/pts for
-#             apt's and dpkg's terminals
+#   /dev      a tmpfs of its own with copies of the device nodes used
+#             (null, zero, full, random, urandom, tty, kvm), never the
+#             host's /dev bound in: maintainer scripts and tests inside
+#             then cannot remove or replace the host's device nodes
+#   /dev/pts  a new devpts instance, for apt's and dpkg's terminals
 #   /dev/shm  a tmpfs of its own for the backend files tests create there
 mount_in() {
     local target=$ROOT$1
@@ -165,8 +168,18 @@ mount_in() {
 }
 mount_in /proc -t proc proc
 mount_in /sys -t sysfs sysfs
-mount_in /dev --bind /dev
-mount_in /dev/pts --bind /dev/pts
+mount_in /dev -t tmpfs -o mode=0755,size=1M memvm-dev
+for node in null zero full random urandom tty kvm; do
+    [ -c "/dev/$node" ] || continue
+    mknod -m "$(stat -c %a "/dev/$node")" "$ROOT/dev/$node" c \
+        "$((0x$(stat -c %t "/dev/$node")))" "$((0x$(stat -c %T "/dev/$node")))"
+done
+ln -s /proc/self/fd "$ROOT/dev/fd"
+ln -s /proc/self/fd/0 "$ROOT/dev/stdin"
+ln -s /proc/self/fd/1 "$ROOT/dev/stdout"
+ln -s /proc/self/fd/2 "$ROOT/dev/stderr"
+mount_in /dev/pts -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts
+ln -s pts/ptmx "$ROOT/dev/ptmx"
 mount_in /dev/shm -t tmpfs -o mode=1777 memvm-shm
 
 in_root() {

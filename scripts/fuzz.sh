@@ -23,7 +23,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${FUZZ_BUILD:-build-fuzz}
 JOBS=${FUZZ_JOBS:-$(nproc)}
 CC=${CC:-clang-14}
-ALL_TARGETS=(size option qtest qmp)
+ALL_TARGETS=(size option qtest qmp migration)
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
     TARGETS=("${ALL_TARGETS[@]}")

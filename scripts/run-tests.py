@@ -17,6 +17,7 @@ import concurrent.futures
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -43,6 +44,14 @@ def is_sanitized(builddir):
     return False
 
 
+def kill_group(pgid):
+    """End what is left of a test's process group."""
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 def run_one(test, builddir, label, timeout_scale, sanitized):
     env = dict(os.environ)
     env.update(test.get('env') or {})
@@ -52,17 +61,23 @@ def run_one(test, builddir, label, timeout_scale, sanitized):
     cwd = test.get('workdir') or builddir
     timeout = (test.get('timeout') or 30) * timeout_scale
     start = time.monotonic()
+    # Each test in a process group of its own: at a timeout the memvm
+    # and QEMU processes it started go with it (killing only the script
+    # left them running, holding memory, after the run).
+    proc = subprocess.Popen(test['cmd'], env=env, cwd=cwd,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        proc = subprocess.run(test['cmd'], env=env, cwd=cwd,
-                              stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              timeout=timeout)
-        output = proc.stdout.decode('utf-8', 'replace')
+        out, _ = proc.communicate(timeout=timeout)
+        output = out.decode('utf-8', 'replace')
         rc = proc.returncode
-    except subprocess.TimeoutExpired as e:
-        output = (e.stdout or b'').decode('utf-8', 'replace')
+    except subprocess.TimeoutExpired:
+        kill_group(proc.pid)
+        out, _ = proc.communicate()
+        output = out.decode('utf-8', 'replace')
         output += '\n[run-tests] TIMEOUT after %ds\n' % timeout
         rc = -1
+    kill_group(proc.pid)
     elapsed = time.monotonic() - start
     passed = failed = skipped = 0
     fails = []

@@ -709,7 +709,11 @@ static gint listener_cmp(gconstpointer a, gconstpointer b)
 void memory_listener_register(MemoryListener *listener, AddressSpace *as)
 {
     MemoryRegionSection s;
-    FlatView *fv = as->current_map;
+    FlatView *fv;
+
+    /* -M none maps nothing, so nothing has made the system AS yet. */
+    memory_init_once();
+    fv = as->current_map;
 
     listener->address_space = as;
     as->listeners = g_list_insert_sorted(as->listeners, listener,

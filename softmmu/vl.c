@@ -19,6 +19,7 @@
 #include "exec/ramblock.h"
 #include "sysemu/accel.h"
 #include "sysemu/hostmem.h"
+#include "sysemu/os-posix.h"
 #include "sysemu/qtest.h"
 #include "sysemu/runstate.h"
 #include "sysemu/sysemu.h"
@@ -50,7 +51,8 @@ static const VLOption vl_options[] = {
     { "no-shutdown", ARG_NONE }, { "version", ARG_NONE },
     { "h", ARG_NONE }, { "help", ARG_NONE }, { "bios", ARG_ONE },
     { "L", ARG_ONE }, { "daemonize", ARG_NONE }, { "chardev", ARG_ONE },
-    { "mon", ARG_ONE },
+    { "mon", ARG_ONE }, { "pidfile", ARG_ONE },
+    { "no-user-config", ARG_NONE },
     { NULL, ARG_NONE },
 };
 
@@ -73,6 +75,8 @@ typedef struct VLConfig {
     char *incoming;
     char *smp;
     char *name;
+    char *pidfile;
+    bool daemonize;
     bool start_stopped;
     bool nographic;
     bool nodefaults;
@@ -211,6 +215,12 @@ static void parse_args(int argc, char **argv, VLConfig *c)
             set_once(&c->smp, arg);
         } else if (!strcmp(name, "name")) {
             set_once(&c->name, arg);
+        } else if (!strcmp(name, "pidfile")) {
+            set_once(&c->pidfile, arg);
+        } else if (!strcmp(name, "daemonize")) {
+            c->daemonize = true;
+        } else if (!strcmp(name, "no-user-config")) {
+            /* memvm reads no configuration files: nothing to skip. */
         } else if (!strcmp(name, "S")) {
             c->start_stopped = true;
         } else if (!strcmp(name, "nographic")) {
@@ -576,6 +586,14 @@ static void parse_smp(VLConfig *c, MachineState *ms)
     ms->smp_cpus = cpus ? cpus : 1;
 }
 
+static const char *const mon_keys[] = { "chardev", "id", "mode", "pretty",
+                                        NULL };
+static const char *const name_keys[] = { "guest", "process", "debug-threads",
+                                         NULL };
+static const char *const smp_keys[] = { "cpus", "sockets", "dies",
+                                        "clusters", "cores", "threads",
+                                        "maxcpus", NULL };
+
 static const char *const chardev_keys[] = {
     "backend", "id", "path", "host", "port", "server", "wait", "nodelay",
     "telnet", "mux", "signal", "logfile", NULL,
@@ -661,8 +679,6 @@ static void resolve_chardevs(VLConfig *c)
     for (guint i = 0; i < c->mons->len; i++) {
         const char *arg = g_ptr_array_index(c->mons, i);
         g_autoptr(QemuOpts) opts = qemu_opts_parse(arg, "chardev", &err);
-        static const char *const mon_keys[] = { "chardev", "mode", "pretty",
-                                                NULL };
         const char *id, *mode;
         char *spec;
 
@@ -704,12 +720,89 @@ static void resolve_chardevs(VLConfig *c)
     }
 }
 
+/*
+ * query-command-line-options: the option groups memvm parses as
+ * key=value lists, with the keys it accepts ("string": memvm takes every
+ * value as text and checks it itself).  Groups with no fixed keys
+ * (-machine, -object, -accel, -numa: their properties depend on the type)
+ * have empty lists, as in QEMU.
+ */
+static const struct {
+    const char *option;
+    const char *const *keys;
+} vl_option_groups[] = {
+    { "accel", NULL }, { "chardev", chardev_keys }, { "machine", NULL },
+    { "memory", mem_keys }, { "mon", mon_keys }, { "name", name_keys },
+    { "numa", NULL }, { "object", NULL }, { "smp-opts", smp_keys },
+};
+
+static JsonNode *qmp_query_command_line_options(JsonObject *args,
+                                                Error **errp)
+{
+    const char *only = json_object_has_member(args, "option") ?
+        json_object_get_string_member(args, "option") : NULL;
+    JsonArray *list = json_array_new();
+
+    for (size_t i = 0; i < G_N_ELEMENTS(vl_option_groups); i++) {
+        JsonObject *group;
+        JsonArray *params;
+
+        if (only && strcmp(only, vl_option_groups[i].option)) {
+            continue;
+        }
+        group = json_object_new();
+        params = json_array_new();
+        for (const char *const *k = vl_option_groups[i].keys; k && *k; k++) {
+            JsonObject *p = json_object_new();
+
+            json_object_set_string_member(p, "name", *k);
+            json_object_set_string_member(p, "type", "string");
+            json_array_add_object_element(params, p);
+        }
+        json_object_set_array_member(group, "parameters", params);
+        json_object_set_string_member(group, "option",
+                                      vl_option_groups[i].option);
+        json_array_add_object_element(list, group);
+    }
+    if (only && !json_array_get_length(list)) {
+        json_array_unref(list);
+        error_setg(errp, "Invalid parameter 'option'");
+        return NULL;
+    }
+    return qmp_node_new_array(list);
+}
+
+/* "-name NAME" or "-name guest=NAME[,process=P][,debug-threads=on|off]". */
+static void parse_name(VLConfig *c)
+{
+    g_autoptr(QemuOpts) opts = NULL;
+    Error *err = NULL;
+    const char *v;
+    bool b;
+
+    if (!c->name) {
+        return;
+    }
+    opts = qemu_opts_parse(c->name, "guest", &err);
+    if (!opts || !qemu_opts_check_names(opts, name_keys, &err)) {
+        vl_fail_opt("name", c->name, err);
+    }
+    /* memvm's threads carry no names; the value is only checked. */
+    v = qemu_opt_get(opts, "debug-threads");
+    if (v && !parse_option_bool("debug-threads", v, &b, &err)) {
+        vl_fail_opt("name", c->name, err);
+    }
+    v = qemu_opt_get(opts, "guest");
+    set_once(&c->name, v ? v : "");
+}
+
 static void open_chardevs(VLConfig *c)
 {
     Error *err = NULL;
     guint n = 0;
 
-    if (c->nographic && !c->serial->len) {
+    /* As in QEMU, -nodefaults also drops -nographic's serial on stdio. */
+    if (c->nographic && !c->nodefaults && !c->serial->len) {
         g_ptr_array_add(c->serial, g_strdup("stdio"));
     }
     for (guint i = 0; i < c->serial->len; i++) {
@@ -776,6 +869,24 @@ static AccelState *create_accel(VLConfig *c)
     const char *name = choose_accel(c);
     AccelState *accel;
 
+    /* "-machine accel=kvm:tcg": the first that this host can use. */
+    if (strchr(name, ':') && !strchr(name, ',')) {
+        g_auto(GStrv) names = g_strsplit(name, ":", -1);
+
+        for (char **n = names; *n; n++) {
+            accel = accel_create(*n, &err);
+            if (accel) {
+                return accel;
+            }
+            error_prepend(&err, "-machine accel=%s: ", name);
+            if (!n[1]) {
+                vl_fail(err);
+            }
+            error_report("%s; trying %s", error_get_pretty(err), n[1]);
+            error_free(err);
+            err = NULL;
+        }
+    }
     opts = qemu_opts_parse(name, "accel", &err);
     if (!opts) {
         vl_fail_opt("accel", name, err);
@@ -843,6 +954,7 @@ static void vl_config_free(VLConfig *c)
     g_free(c->incoming);
     g_free(c->smp);
     g_free(c->name);
+    g_free(c->pidfile);
 }
 
 int main(int argc, char **argv)
@@ -868,8 +980,19 @@ int main(int argc, char **argv)
     select_arch(argc, argv);
     parse_args(argc, argv, &c);
     resolve_chardevs(&c);
+    /* Before any thread exists; only the daemon comes back. */
+    if (c.daemonize) {
+        os_daemonize();
+    }
+    if (c.pidfile && !os_write_pidfile(c.pidfile, &err)) {
+        error_prepend(&err, "cannot create PID file: ");
+        vl_fail(err);
+    }
+    parse_name(&c);
     qemu_set_vm_name(c.name);
     machine_qmp_cmds_register();
+    qmp_register_command_args("query-command-line-options", "option?:str",
+                              qmp_query_command_line_options, 0);
     migration_commands_register();
     /* Before the machine: QEMU's first section ids are timer and ram. */
     migration_object_init();
@@ -948,6 +1071,8 @@ int main(int argc, char **argv)
         vm_start();
     }
 
+    /* Start-up is over: a daemon's parent may exit now. */
+    os_setup_post();
     status = qemu_main_loop();
 
     if (ac->shutdown) {

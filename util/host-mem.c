@@ -860,6 +860,14 @@ bool host_mem_prealloc(int fd, void *area, uint64_t size, unsigned threads,
     return prealloc_run(fd, area, size, threads, touch, errp);
 }
 
+bool host_mem_can_populate(int fd, void *area, uint64_t size)
+{
+    const uint64_t page = host_mem_fd_page_size(fd);
+
+    return !size || !madvise(area, MIN(size, page), MADV_POPULATE_WRITE) ||
+           errno != EINVAL;
+}
+
 bool host_mem_prealloc_touch(int fd, void *area, uint64_t size,
                              unsigned threads, Error **errp)
 {

@@ -54,6 +54,12 @@ void qmp_register_command_args(const char *name, const char *schema,
                                QmpCommandFunc *fn, QmpCommandFlags flags);
 /* Sorted names of all registered commands; free with g_ptr_array_unref. */
 GPtrArray *qmp_command_names(void);
+/*
+ * The argument schema @name was registered with (see
+ * qmp_register_command_args()); NULL for an unknown command or one that
+ * checks its own arguments.
+ */
+const char *qmp_command_schema(const char *name);
 
 /*
  * Emit an event to every negotiated QMP client; @data may be NULL and is

@@ -15,6 +15,7 @@
 #define QEMU_HOST_MEM_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 #include "qapi/error.h"
 
@@ -178,6 +179,48 @@ bool host_mem_prealloc_touch(int fd, void *area, uint64_t size,
  */
 unsigned host_mem_prealloc_threads(uint64_t size, uint64_t page_size,
                                    unsigned max_threads);
+
+/*
+ * Whether MADV_POPULATE_WRITE works on this mapping (populating its first
+ * page as a probe), i.e. host_mem_prealloc_areas() can take it.
+ */
+bool host_mem_can_populate(int fd, void *area, uint64_t size);
+
+/* The number of CPUs memvm may run on (sched_getaffinity); at least 1. */
+unsigned host_mem_affinity_cpus(void);
+
+/* One area for host_mem_prealloc_areas(). */
+typedef struct HostMemPreallocArea {
+    void *area;
+    uint64_t size;              /* in bytes, a multiple of @page_size */
+    uint64_t page_size;         /* in bytes */
+    unsigned threads;           /* threads for this area, >= 1 */
+    const uint64_t *nodes;      /* host nodes whose CPUs run them, or NULL */
+    unsigned n_nodes;
+    /* Out: */
+    bool failed;                /* the area the error is about */
+    int failed_err;
+} HostMemPreallocArea;
+
+/* Called about every 100 ms with the bytes populated so far. */
+typedef void (*HostMemPreallocProgress)(uint64_t done, uint64_t total,
+                                        void *opaque);
+
+/*
+ * Populate @n areas at the same time with MADV_POPULATE_WRITE, each with
+ * its own threads (pinned to the CPUs of its @nodes that memvm may use),
+ * in 64 MiB steps.  The caller checked that MADV_POPULATE_WRITE works on
+ * every area.  When *@stop becomes non-zero (a signal handler sets it to
+ * the signal number) the workers stop after their current step:
+ *   "preallocation interrupted by signal 2 after 1.2 GiB of 4 GiB"
+ * A kernel refusal marks the area (->failed) and gives QEMU's text:
+ *   "qemu_prealloc_mem: preallocating memory failed: Bad address"
+ * @progress (optional) sees the progress, and once more at the end.
+ */
+bool host_mem_prealloc_areas(HostMemPreallocArea *areas, unsigned n,
+                             volatile sig_atomic_t *stop,
+                             HostMemPreallocProgress progress,
+                             void *opaque, Error **errp);
 
 /*
  * Create a memfd of @size bytes named @name (shown in /proc/PID/maps),

@@ -91,6 +91,13 @@ bool host_memory_backend_check_unallocated(HostMemoryBackend *backend,
                                            const char *property,
                                            Error **errp);
 
+/*
+ * For alloc() hooks: memvm never maps huge pages with MAP_NORESERVE
+ * (reserve=off), since an empty pool then means SIGBUS at run time.
+ */
+bool host_memory_backend_check_noreserve(HostMemoryBackend *backend,
+                                         uint64_t page_size, Error **errp);
+
 /* The RAM region, or NULL before the backend is complete. */
 MemoryRegion *host_memory_backend_get_memory(HostMemoryBackend *backend);
 bool host_memory_backend_is_mapped(HostMemoryBackend *backend);

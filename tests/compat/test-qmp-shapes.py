@@ -44,6 +44,15 @@ MORE_IN_QEMU = {
                       '(docs/differences.md)',
 }
 
+# Replies that describe memvm itself, so their shape is memvm's by design;
+# tests/qtest/test-qmp-schema.py checks their format instead.
+NOT_COMPARED = {
+    'query-qmp-schema': 'type names are numbered in each program\'s own '
+                        'schema (docs/libvirt.md)',
+    'query-command-line-options': 'one element per option group memvm '
+                                  'parses (docs/libvirt.md)',
+}
+
 # (command, path in the reply) -> why QEMU 7.2's shape differs there.
 KNOWN = {}
 
@@ -145,6 +154,10 @@ def check_machine(tap, arch, what, args):
     tap.ok(not only_mine, '%s: QEMU 7.2 has every query command memvm has'
            % label, 'only in memvm: %s' % only_mine)
     for cmd in sorted(set(mine) & set(theirs)):
+        if cmd in NOT_COMPARED:
+            tap.diag('%s: %s not compared: %s' % (label, cmd,
+                                                  NOT_COMPARED[cmd]))
+            continue
         diffs = []
         compare(cmd, cmd, theirs[cmd], mine[cmd], diffs)
         known = [(p, d, KNOWN[(cmd, p)]) for p, d in diffs

@@ -22,7 +22,7 @@ with VM(['-M', 'none', '-m', '512M', '-accel', 'qtest']) as vm:
          'query-memory-size-summary gives -m')
     devs = q.command('query-memdev')
     t.eq(devs, [{'id': 'ram', 'size': 512 << 20, 'merge': True,
-                 'dump': True, 'prealloc': False, 'share': False,
+                 'dump': False, 'prealloc': False, 'share': False,
                  'reserve': True, 'host-nodes': [], 'policy': 'default'}],
          'the default backend is a real object named by default_ram_id')
     t.eq(q.cmd('object-add', {'qom-type': 'memory-backend-memfd',

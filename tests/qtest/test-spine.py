@@ -112,7 +112,9 @@ ERRS = [
      '-bios x.bin: memvm loads no firmware; boot a guest with -kernel'),
     (['-M', 'none', '-cpu', 'max'],
      "-cpu max: memvm runs each board's default CPU model only"),
-    (['-M', 'none', '-daemonize'], '-daemonize: not supported by memvm'),
+    (['-M', 'none', '-pidfile', '/nonexistent/dir/pid'],
+     'cannot create PID file: Cannot open pid file: No such file or '
+     'directory'),
     (['-M', 'none', '-incoming', 'nosuch:x'],
      '-incoming nosuch:x: unknown migration protocol: nosuch:x'),
     (['-M', 'none', '-display', 'gtk'],

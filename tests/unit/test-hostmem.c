@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "sysemu/hostmem.h"
+#include "qemu/host-mem.h"
 #include "exec/ramblock.h"
 
 static Object *add_backend(const char *type, const char *id, Error **errp,
@@ -54,9 +55,14 @@ static void test_ram_defaults(void)
     MemoryRegion *mr = host_memory_backend_get_memory(b);
 
     g_assert_cmpuint(b->size, ==, 2 * 1024 * 1024);
-    g_assert_true(b->merge && b->dump && b->reserve);
+    /* memvm: dump is off unless asked for (QEMU: on). */
+    g_assert_true(b->merge && !b->dump && b->reserve);
     g_assert_false(b->share || b->prealloc);
-    g_assert_cmpuint(b->prealloc_threads, ==, 1);
+    /* Not given: memvm uses the CPUs it may run on (QEMU: 1). */
+    g_assert_cmpuint(b->prealloc_threads, ==, 0);
+    g_assert_cmpuint(object_property_get_uint(obj, "prealloc-threads",
+                                              &error_abort), ==,
+                     host_mem_affinity_cpus());
     g_assert_nonnull(mr);
     g_assert_cmpuint(memory_region_size(mr), ==, 2 * 1024 * 1024);
     g_assert_cmpstr(memory_region_name(mr), ==, "r0");
@@ -83,7 +89,7 @@ static void test_fixed_after_creation(void)
     error_free_or_abort(&err);
     /* Hints may change while the memory exists. */
     g_assert_true(object_property_parse(obj, "merge", "off", &error_abort));
-    g_assert_true(object_property_parse(obj, "dump", "off", &error_abort));
+    g_assert_true(object_property_parse(obj, "dump", "on", &error_abort));
     g_assert_true(object_property_parse(obj, "prealloc", "on",
                                         &error_abort));
     g_assert_true(MEMORY_BACKEND(obj)->prealloc);

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Preallocation at start: one knob (prealloc-threads keeps QEMU's
+meaning; not given, it is the number of CPUs memvm may run on), every
+backend of the machine at once, a signal ends it cleanly with a message,
+and a progress line appears on a terminal when it takes over a second."""
+import os
+import pty
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+from memvm import Tap, VM, binary
+
+t = Tap()
+BASE = ['-M', 'none', '-display', 'none', '-nodefaults']
+PROG = 'memvm-system-x86_64'
+CPUS = len(os.sched_getaffinity(0))
+
+
+def rss_kib(pid):
+    try:
+        with open('/proc/%d/status' % pid) as f:
+            for line in f:
+                if line.startswith('VmRSS:'):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def start_big(stderr, cwd):
+    """memvm preallocating 4 GiB on one thread; returns the process once
+    the preallocation has visibly begun."""
+    p = subprocess.Popen([binary()] + BASE + [
+        '-object', 'memory-backend-ram,id=big,size=4G,prealloc=on,'
+        'prealloc-threads=1', '-qtest', 'stdio'],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr,
+        cwd=cwd)
+    while p.poll() is None and rss_kib(p.pid) < 32 * 1024:
+        time.sleep(0.01)
+    return p
+
+
+def test_defaults():
+    with VM(BASE + ['-accel', 'qtest',
+                    '-object', 'memory-backend-ram,id=a,size=64M,'
+                    'prealloc=on',
+                    '-object', 'memory-backend-ram,id=b,size=64M,'
+                    'prealloc=on,prealloc-threads=3']) as vm:
+        get = lambda i: vm.qmp.command('qom-get', path='/objects/' + i,
+                                       property='prealloc-threads')
+        t.eq(get('a'), CPUS, 'prealloc-threads not given: the %d CPUs '
+             'memvm may run on' % CPUS)
+        t.eq(get('b'), 3, 'prealloc-threads=3 stays 3 (QEMU\'s meaning)')
+        t.eq([m['prealloc'] for m in vm.qmp.command('query-memdev')],
+             [True, True], 'both backends were preallocated at start')
+    status, _, err = (lambda p: (p.returncode, p.stdout, p.stderr))(
+        subprocess.run([binary()] + BASE + [
+            '-object', 'memory-backend-ram,id=a,size=64M,prealloc=on,'
+            'prealloc-threads=0'], stdin=subprocess.DEVNULL,
+            capture_output=True, text=True))
+    t.eq((status, err.strip()),
+         (1, "%s: -object memory-backend-ram,id=a,size=64M,prealloc=on,"
+          "prealloc-threads=0: property 'prealloc-threads' of "
+          "memory-backend-ram doesn't take value '0'" % PROG),
+         'prealloc-threads=0 is refused as in QEMU')
+
+
+def test_sigint():
+    desc = 'SIGINT during preallocation: a message, exit status 1, no core'
+    cwd = tempfile.mkdtemp(prefix='memvm-prealloc-')
+    try:
+        p = start_big(subprocess.PIPE, cwd)
+        if p.poll() is not None:
+            t.ok(False, desc, 'memvm ended early: %r' % p.returncode)
+            return
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+        err = err.decode()
+        if p.returncode == 0 or 'interrupted' not in err and \
+                p.returncode == -signal.SIGINT:
+            t.skip(desc, 'the preallocation ended before the signal came')
+            return
+        t.ok(p.returncode == 1 and re.fullmatch(
+            r'%s: preallocation interrupted by signal 2 after [0-9.]+ '
+            r'(MiB|GiB) of 4 GiB\n' % PROG, err) and not os.listdir(cwd),
+            desc, 'status %r, stderr %r, left %r'
+            % (p.returncode, err, os.listdir(cwd)))
+    finally:
+        shutil.rmtree(cwd, ignore_errors=True)
+
+
+def test_progress():
+    desc = 'a progress line on a terminal when preallocation takes > 1 s'
+    master, slave = pty.openpty()
+    cwd = tempfile.mkdtemp(prefix='memvm-prealloc-')
+    try:
+        p = start_big(slave, cwd)
+        os.close(slave)
+        out = b''
+        deadline = time.monotonic() + 60
+        while p.poll() is None and time.monotonic() < deadline:
+            try:
+                out += os.read(master, 4096)
+            except OSError:
+                break
+            if b'(' in out and b'%)' in out:
+                break
+        p.send_signal(signal.SIGINT)
+        p.wait(timeout=60)
+        text = out.decode('utf-8', 'replace')
+        if 'preallocating' not in text and p.returncode == 0:
+            t.skip(desc, 'the preallocation took under a second')
+            return
+        t.ok(re.search(r'\r%s: preallocating 4 GiB of guest RAM: [0-9.]+ '
+                       r'(B|KiB|MiB|GiB) \([0-9]+%%\)' % PROG, text), desc,
+             repr(text[:300]))
+    finally:
+        os.close(master)
+        shutil.rmtree(cwd, ignore_errors=True)
+    status = subprocess.run([binary()] + BASE + [
+        '-object', 'memory-backend-ram,id=a,size=64M,prealloc=on',
+        '-qtest', 'stdio'],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    t.eq(status.stderr, '', '... and none when stderr is not a terminal')
+
+
+test_defaults()
+test_sigint()
+test_progress()
+t.done()
