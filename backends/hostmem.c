@@ -382,13 +382,6 @@ static bool backend_map(HostMemoryBackend *backend, Error **errp)
         (!backend->dump &&
          !host_mem_madvise_dump(backend->host, backend->size, false,
                                 errp)) ||
-        /*
-         * Private anonymous RAM asks for THP: with the host's THP mode
-         * "madvise" the guest would otherwise run on 4 KiB pages.
-         */
-        (backend->fd < 0 && !backend->share &&
-         !host_mem_madvise_hugepage(backend->host, backend->size, true,
-                                    errp)) ||
         (backend->policy != HOST_MEM_POLICY_DEFAULT &&
          !host_mem_mbind(backend->host, backend->size, backend->policy,
                          (const guint64 *)backend->host_nodes->data,
