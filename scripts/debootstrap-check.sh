@@ -21,7 +21,7 @@
 set -euo pipefail
 
 ROOT=/var/tmp/memvm-bookworm
-REPO=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
+REPO=
 REV=HEAD
 FRESH=0
 APT_LOCK=${MEMVM_APT_LOCK:-/tmp/memvm-apt.lock}
@@ -38,6 +38,7 @@ while [ $# -gt 0 ]; do
        exit 2 ;;
     esac
 done
+[ -n "$REPO" ] || REPO=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 ROOT=$(realpath -m "$ROOT")
 BASE=$ROOT.base
 # Only directories this script made are ever removed (rm -rf below).

@@ -20,6 +20,7 @@
 #include "sysemu/accel.h"
 #include "sysemu/hostmem.h"
 #include "sysemu/os-posix.h"
+#include "sysemu/vl-mgmt.h"
 #include "sysemu/qtest.h"
 #include "sysemu/runstate.h"
 #include "sysemu/sysemu.h"
@@ -52,7 +53,10 @@ static const VLOption vl_options[] = {
     { "h", ARG_NONE }, { "help", ARG_NONE }, { "bios", ARG_ONE },
     { "L", ARG_ONE }, { "daemonize", ARG_NONE }, { "chardev", ARG_ONE },
     { "mon", ARG_ONE }, { "pidfile", ARG_ONE },
-    { "no-user-config", ARG_NONE },
+    { "no-user-config", ARG_NONE }, { "overcommit", ARG_ONE },
+    { "uuid", ARG_ONE }, { "rtc", ARG_ONE }, { "no-acpi", ARG_NONE },
+    { "boot", ARG_ONE }, { "msg", ARG_ONE }, { "audiodev", ARG_ONE },
+    { "device", ARG_ONE },
     { NULL, ARG_NONE },
 };
 
@@ -147,12 +151,52 @@ static void set_once(char **slot, const char *value)
 
 static void check_cpu_model(const char *opt, const char *model);
 
+/*
+ * -device: memvm's boards create their devices themselves, so the only
+ * -device it takes is the board's own serial port, which libvirt writes
+ * as "-device isa-serial,chardev=ID,id=serial0,index=0": it is
+ * "-serial chardev:ID" for port INDEX.
+ */
+static void parse_device(VLConfig *c, const char *arg)
+{
+    static const char *const keys[] = { "driver", "chardev", "id", "index",
+                                        NULL };
+    g_autoptr(QemuOpts) opts = qemu_opts_parse(arg, "driver", NULL);
+    Error *err = NULL;
+    const char *driver = opts ? qemu_opt_get(opts, "driver") : NULL;
+    const char *chr, *v;
+    uint64_t index = c->serial->len;
+
+    if (!driver || strcmp(driver, "isa-serial")) {
+        error_setg(&err, "'%s' is not a valid device model name",
+                   driver ? driver : "");
+        vl_fail_opt("device", arg, err);
+    }
+    if (!qemu_opts_check_names(opts, keys, &err)) {
+        vl_fail_opt("device", arg, err);
+    }
+    chr = qemu_opt_get(opts, "chardev");
+    v = qemu_opt_get(opts, "index");
+    if (v && !parse_option_number("index", v, MAX_SERIAL_PORTS - 1, &index,
+                                  &err)) {
+        vl_fail_opt("device", arg, err);
+    }
+    if (!chr || index != c->serial->len) {
+        error_setg(&err, "memvm connects the board's serial ports in order "
+                   "and needs chardev=ID (port %u is next)", c->serial->len);
+        vl_fail_opt("device", arg, err);
+    }
+    g_ptr_array_add(c->serial, g_strconcat("chardev:", chr, NULL));
+}
+
 static void parse_args(int argc, char **argv, VLConfig *c)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *name, *arg = NULL;
         const VLOption *o;
+        Error *err = NULL;
+        bool handled;
 
         if (a[0] != '-') {
             error_report("%s: invalid option", a);
@@ -171,6 +215,12 @@ static void parse_args(int argc, char **argv, VLConfig *c)
             }
             arg = argv[++i];
         }
+        if (!vl_mgmt_option(name, arg, &handled, &err)) {
+            vl_fail_opt(name, arg ? arg : "", err);
+        }
+        if (handled) {
+            continue;
+        }
         if (!strcmp(name, "object")) {
             g_ptr_array_add(c->objects, g_strdup(arg));
         } else if (!strcmp(name, "M") || !strcmp(name, "machine")) {
@@ -185,6 +235,8 @@ static void parse_args(int argc, char **argv, VLConfig *c)
             g_ptr_array_add(c->serial, g_strdup(arg));
         } else if (!strcmp(name, "chardev")) {
             g_ptr_array_add(c->chardevs, g_strdup(arg));
+        } else if (!strcmp(name, "device")) {
+            parse_device(c, arg);
         } else if (!strcmp(name, "mon")) {
             g_ptr_array_add(c->mons, g_strdup(arg));
         } else if (!strcmp(name, "m")) {
@@ -923,6 +975,23 @@ static void dump_dtb(MachineState *ms)
         error_report("-machine dumpdtb=%s: this machine has no device tree",
                      ms->dumpdtb);
         exit(EXIT_FAILURE);
+    }
+    /*
+     * g_file_set_contents() writes a new file and renames it over the old
+     * one: right for a regular file, but it would turn a device such as
+     * /dev/null (or a pipe) into a plain file.  Those are written in place.
+     */
+    if (g_file_test(ms->dumpdtb, G_FILE_TEST_EXISTS) &&
+        !g_file_test(ms->dumpdtb, G_FILE_TEST_IS_REGULAR)) {
+        FILE *f = fopen(ms->dumpdtb, "wb");
+
+        if (!f || fwrite(ms->fdt, 1, ms->fdt_size, f) !=
+                  (size_t)ms->fdt_size || fclose(f) != 0) {
+            error_report("-machine dumpdtb=%s: %s", ms->dumpdtb,
+                         strerror(errno));
+            exit(EXIT_FAILURE);
+        }
+        exit(EXIT_SUCCESS);
     }
     if (!g_file_set_contents(ms->dumpdtb, ms->fdt, ms->fdt_size, &gerr)) {
         error_report("-machine dumpdtb=%s: %s", ms->dumpdtb, gerr->message);

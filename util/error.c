@@ -206,8 +206,27 @@ void error_free_or_abort(Error **errp)
     *errp = NULL;
 }
 
+static bool error_timestamps;
+
+void error_set_timestamps(bool on)
+{
+    error_timestamps = on;
+}
+
+/* "-msg timestamp=on" puts the UTC time first, as QEMU does. */
+static void error_print_timestamp(void)
+{
+    if (error_timestamps) {
+        g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+        g_autofree char *text = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S");
+
+        fprintf(stderr, "%s.%06dZ ", text, g_date_time_get_microsecond(now));
+    }
+}
+
 void error_report_err(Error *err)
 {
+    error_print_timestamp();
     fprintf(stderr, "%s: %s\n", error_get_progname(), err->msg);
     if (err->hint) {
         fputs(err->hint->str, stderr);
@@ -219,6 +238,7 @@ void error_report(const char *fmt, ...)
 {
     va_list ap;
 
+    error_print_timestamp();
     fprintf(stderr, "%s: ", error_get_progname());
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -230,6 +250,7 @@ void warn_report(const char *fmt, ...)
 {
     va_list ap;
 
+    error_print_timestamp();
     fprintf(stderr, "%s: warning: ", error_get_progname());
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);

@@ -196,8 +196,8 @@ static bool tcg_vmstate_load(QEMUFile *f, void *opaque, int version_id,
         return false;
     }
     if (strcmp(name, cpu->ops->name)) {
-        error_setg(errp, "memvm-cpu %u: the stream has a %s CPU, this "
-                   "machine a %s CPU", cpu->index, name, cpu->ops->name);
+        error_setg(errp, "memvm-cpu %u: the stream's CPU is %s, this "
+                   "machine's is %s", cpu->index, name, cpu->ops->name);
         return false;
     }
     halted = qemu_get_byte(f);

@@ -80,6 +80,8 @@ void error_report(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void warn_report(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* Program name used as the message prefix; defaults to "memvm". */
 void error_set_progname(const char *argv0);
+/* -msg timestamp=on: reports start with the UTC time. */
+void error_set_timestamps(bool on);
 const char *error_get_progname(void);
 
 /* Scoped local error helper: g_auto(ErrorPtr) err = NULL; */

@@ -17,6 +17,9 @@ QMP migrate sends it to a destination started with -incoming while it
 keeps running; the destination continues it (its rounds go on from where
 the source's stopped) and, told 'q', ends with PASS and the checksum
 computed here from the rounds, the RAM map and the image range it printed.
+
+Also: a saved machine whose memvm-cpu section names another CPU or an
+unknown register is refused by the destination with a message naming it.
 """
 import os
 import tempfile
@@ -131,8 +134,45 @@ def stop_cont_case(t, arch, machine, mib, guest, extra):
     serial.close()
 
 
+def bad_cpu_section(t):
+    """A saved x86_64 machine whose memvm-cpu section was altered: the
+    destination names the CPU or the register and exits 1."""
+    image = os.path.join(GUEST_DIR, 'x86_64-live.elf')
+    if not os.path.exists(image):
+        t.skip('memvm-cpu: bad sections refused', 'no x86_64-live.elf')
+        return
+    tmp = tempfile.mkdtemp(prefix='memvm-live-')
+    saved = os.path.join(tmp, 'saved')
+    args = ['-M', 'pc', '-m', '16M', '-kernel', image, '-no-reboot',
+            '-serial', 'null']
+    with VM(args + ['-S']) as src:
+        src.qmp.command('migrate', {'uri': 'exec:cat > ' + saved})
+        wait_for(lambda: src.qmp.command('query-migrate').get('status')
+                 in ('completed', 'failed'))
+    with open(saved, 'rb') as f:
+        stream = f.read()
+    cases = [
+        (b'\x06x86_64', b'\x06mips64',
+         "memvm-cpu 0: the stream's CPU is mips64, this machine's is "
+         "x86_64"),
+        (b'\x07fs_base', b'\x07fs_bass',
+         "memvm-cpu 0: unknown x86_64 register 'fs_bass'"),
+    ]
+    for old, new, message in cases:
+        bad = os.path.join(tmp, 'bad')
+        with open(bad, 'wb') as f:
+            f.write(stream.replace(old, new, 1))
+        with VM(args + ['-incoming', 'exec:cat ' + bad],
+                may_refuse=True) as dst:
+            status = dst.wait(60)
+            t.ok(old in stream and status == 1 and message in dst.stderr,
+                 'memvm-cpu: refused with "%s"' % message,
+                 'status %s, stderr:\n%s' % (status, dst.stderr))
+
+
 def main():
     t = Tap()
+    bad_cpu_section(t)
     for case in CASES:
         stop_cont_case(t, *case)
         run_case(t, *case)
