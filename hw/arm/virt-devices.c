@@ -63,9 +63,12 @@
 #define ARCH_TIMER_VIRT_PPI 11
 #define ARCH_TIMER_NS_EL2_PPI 10
 
-/* The devices of the process, kept for LeakSanitizer. */
+/*
+ * The devices live as long as the process; they are held here so that
+ * LeakSanitizer sees them (a write-only static would be optimised away).
+ */
 static GICState *virt_gic;
-static PL031State *virt_rtc;
+static GPtrArray *virt_devices;
 
 static bool fdt_cells(void *fdt, int off, const char *name,
                       const uint32_t *cells, int n, Error **errp)
@@ -519,9 +522,12 @@ bool arm_virt_os_devices(MachineState *ms, void *fdt, PL011State *uart,
                                                     GIC_INTERNAL +
                                                     VIRT_UART_SPI));
         }
-        virt_rtc = pl031_create(get_system_memory(), VIRT_RTC,
-                                arm_gic_get_irq(virt_gic, 0, GIC_INTERNAL +
-                                                VIRT_RTC_SPI));
+        virt_devices = g_ptr_array_new();
+        g_ptr_array_add(virt_devices,
+                        pl031_create(get_system_memory(), VIRT_RTC,
+                                     arm_gic_get_irq(virt_gic, 0,
+                                                     GIC_INTERNAL +
+                                                     VIRT_RTC_SPI)));
         virt_unimp_devices();
     }
     return virt_fdt_gic(fdt, errp) && virt_fdt_cpus(ms, fdt, errp) &&

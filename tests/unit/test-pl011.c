@@ -56,6 +56,7 @@ static void setup(Fixture *f, gconstpointer data)
 static void teardown(Fixture *f, gconstpointer data)
 {
     address_space_destroy(&f->as);
+    memory_region_finalize(&f->root);
     qemu_free_irq(f->irq);
 }
 
