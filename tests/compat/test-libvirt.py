@@ -161,12 +161,14 @@ def check_domain(t, s, emulator):
     rc, out, err = s.virsh('create', xml)
     # memvm's stderr: in virsh's error, or (when libvirt saw the monitor
     # close first) only in the domain's log.
-    try:
-        with open(os.path.join(s.root, 'config', 'libvirt', 'qemu', 'log',
-                               'memvm-test.log'), errors='replace') as f:
-            domlog = f.read()
-    except OSError:
-        domlog = ''
+    domlog = ''
+    for base in ('cache', 'config'):
+        try:
+            with open(os.path.join(s.root, base, 'libvirt', 'qemu', 'log',
+                                   'memvm-test.log'), errors='replace') as f:
+                domlog += f.read()
+        except OSError:
+            pass
     refused = re.search(r'memvm-system-x86_64: (\S+)', err + domlog)
     if rc != 0 and refused and any(n in refused.group(1) for n in NOT_YET):
         t.skip('virsh create starts the domain on memvm',
