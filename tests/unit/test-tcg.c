@@ -105,30 +105,56 @@ static const MemoryRegionOps io_ops = {
     .endianness = DEVICE_LITTLE_ENDIAN,
 };
 
-static void test_map_changes_while_running(void)
-{
+/* One aarch64 vCPU under accel tcg running guest_code from RAM_BASE. */
+typedef struct TCGTest {
     MachineState *ms;
     AccelState *accel;
     AccelClass *ac;
-    MemoryRegion ram_mr, probe_ram, probe_io;
-    GuestBootInfo boot = { .entry = RAM_BASE };
-    uint64_t value, count;
+    MemoryRegion ram_mr;
+    GuestBootInfo boot;
+} TCGTest;
 
+static void tcg_test_start(TCGTest *t)
+{
     target_arch_set(ARCH_AARCH64);
-    ms = MACHINE(object_new(MACHINE_TYPE_NAME("none")));
-    ms->boot = &boot;
-    g_assert_true(memory_region_init_device_ram(&ram_mr, NULL, "test.ram",
+    t->boot = (GuestBootInfo) { .entry = RAM_BASE };
+    t->ms = MACHINE(object_new(MACHINE_TYPE_NAME("none")));
+    t->ms->boot = &t->boot;
+    g_assert_true(memory_region_init_device_ram(&t->ram_mr, NULL, "test.ram",
                                                 64 * KiB, &error_abort));
-    ram = memory_region_get_ram_ptr(&ram_mr);
+    ram = memory_region_get_ram_ptr(&t->ram_mr);
     memcpy(ram, guest_code, sizeof(guest_code));
-    memory_region_add_subregion(get_system_memory(), RAM_BASE, &ram_mr);
+    memory_region_add_subregion(get_system_memory(), RAM_BASE, &t->ram_mr);
 
-    accel = accel_create("tcg", &error_abort);
-    ac = ACCEL_GET_CLASS(accel);
-    g_assert_true(ac->init_machine(accel, ms, &error_abort));
-    g_assert_true(ac->start_vcpus(accel, ms, &error_abort));
+    t->accel = accel_create("tcg", &error_abort);
+    t->ac = ACCEL_GET_CLASS(t->accel);
+    g_assert_true(t->ac->init_machine(t->accel, t->ms, &error_abort));
+    g_assert_true(t->ac->start_vcpus(t->accel, t->ms, &error_abort));
+    /* Left running by the test before: start it anew. */
+    if (runstate_is_running()) {
+        vm_stop(RUN_STATE_PAUSED);
+    }
     vm_start();
     g_assert_true(counter_passes(0));
+}
+
+static void tcg_test_end(TCGTest *t)
+{
+    t->ac->shutdown(t->accel);
+    object_unref(t->accel);
+    memory_region_del_subregion(get_system_memory(), &t->ram_mr);
+    memory_region_finalize(&t->ram_mr);
+    t->ms->boot = NULL;
+    object_unref(t->ms);
+}
+
+static void test_map_changes_while_running(void)
+{
+    TCGTest t;
+    MemoryRegion probe_ram, probe_io;
+    uint64_t value, count;
+
+    tcg_test_start(&t);
 
     /* RAM mapped while the guest runs is visible to it. */
     g_assert_true(memory_region_init_device_ram(&probe_ram, NULL,
@@ -159,14 +185,9 @@ static void test_map_changes_while_running(void)
     vm_start();
     g_assert_true(counter_passes(count));
 
-    ac->shutdown(accel);
-    object_unref(accel);
-    memory_region_del_subregion(get_system_memory(), &ram_mr);
+    tcg_test_end(&t);
     memory_region_finalize(&probe_io);
     memory_region_finalize(&probe_ram);
-    memory_region_finalize(&ram_mr);
-    ms->boot = NULL;
-    object_unref(ms);
 }
 
 static bool page_dirty(RAMBlock *block, uint64_t page)
@@ -190,34 +211,12 @@ static void clear_dirty(RAMBlock *block)
 /* The guest stores its counter into page 1 of RAM, and nowhere else. */
 static void test_dirty_log(void)
 {
-    MachineState *ms;
-    AccelState *accel;
-    AccelClass *ac;
-    MemoryRegion ram_mr;
+    TCGTest t;
     RAMBlock *block;
-    GuestBootInfo boot = { .entry = RAM_BASE };
     uint64_t count;
 
-    target_arch_set(ARCH_AARCH64);
-    ms = MACHINE(object_new(MACHINE_TYPE_NAME("none")));
-    ms->boot = &boot;
-    g_assert_true(memory_region_init_device_ram(&ram_mr, NULL, "test.ram",
-                                                64 * KiB, &error_abort));
-    ram = memory_region_get_ram_ptr(&ram_mr);
-    block = memory_region_get_ram_block(&ram_mr);
-    memcpy(ram, guest_code, sizeof(guest_code));
-    memory_region_add_subregion(get_system_memory(), RAM_BASE, &ram_mr);
-
-    accel = accel_create("tcg", &error_abort);
-    ac = ACCEL_GET_CLASS(accel);
-    g_assert_true(ac->init_machine(accel, ms, &error_abort));
-    g_assert_true(ac->start_vcpus(accel, ms, &error_abort));
-    /* Left running by the test before: start it anew. */
-    if (runstate_is_running()) {
-        vm_stop(RUN_STATE_PAUSED);
-    }
-    vm_start();
-    g_assert_true(counter_passes(0));
+    tcg_test_start(&t);
+    block = memory_region_get_ram_block(&t.ram_mr);
 
     /* Off: guest stores leave the bitmap alone. */
     clear_dirty(block);
@@ -226,10 +225,10 @@ static void test_dirty_log(void)
     g_assert_false(page_dirty(block, 1));
 
     /* On: after a sync, the page of the counter is dirty, others not. */
-    g_assert_true(ac->log_start(accel, &error_abort));
+    g_assert_true(t.ac->log_start(t.accel, &error_abort));
     count = guest_word(COUNTER);
     g_assert_true(counter_passes(count));
-    ac->log_sync(accel);
+    t.ac->log_sync(t.accel);
     g_assert_true(page_dirty(block, 1));
     g_assert_false(page_dirty(block, 0));
     g_assert_false(page_dirty(block, 2));
@@ -238,31 +237,26 @@ static void test_dirty_log(void)
     clear_dirty(block);
     count = guest_word(COUNTER);
     g_assert_true(counter_passes(count));
-    ac->log_sync(accel);
+    t.ac->log_sync(t.accel);
     g_assert_true(page_dirty(block, 1));
 
     /* Stopped, the guest stores nothing: a sync finds nothing new. */
     vm_stop(RUN_STATE_PAUSED);
-    ac->log_sync(accel);
+    t.ac->log_sync(t.accel);
     clear_dirty(block);
-    ac->log_sync(accel);
+    t.ac->log_sync(t.accel);
     g_assert_false(page_dirty(block, 1));
     vm_start();
 
     /* Off again: nothing more is marked. */
-    ac->log_stop(accel);
+    t.ac->log_stop(t.accel);
     clear_dirty(block);
     count = guest_word(COUNTER);
     g_assert_true(counter_passes(count));
-    ac->log_sync(accel);
+    t.ac->log_sync(t.accel);
     g_assert_false(page_dirty(block, 1));
 
-    ac->shutdown(accel);
-    object_unref(accel);
-    memory_region_del_subregion(get_system_memory(), &ram_mr);
-    memory_region_finalize(&ram_mr);
-    ms->boot = NULL;
-    object_unref(ms);
+    tcg_test_end(&t);
 }
 
 int main(int argc, char **argv)
