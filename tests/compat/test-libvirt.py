@@ -145,9 +145,7 @@ DOMAIN = """<domain type='qemu'>
 NOT_YET = ['-chardev', 'secret', 'usb', 'dump-guest-core']
 
 
-def check_domain(t, s, emulator):
-    kernel = os.path.abspath(os.path.join(BUILD_DIR, 'tests', 'guest',
-                                          'x86_64-live.elf'))
+def check_domain(t, s, emulator, kernel):
     if not os.path.exists(kernel):
         t.skip('a domain starts on memvm', 'no %s in this build' % kernel)
         return
@@ -190,6 +188,21 @@ def check_domain(t, s, emulator):
         t.ok(rc == 0, 'virsh destroy stops it', err)
 
 
+def stage_for_nobody(root, emulator, kernel):
+    """Copies of the emulator (its argv[0] names the target) and the guest
+    in ROOT/bin; Session hands everything under ROOT to nobody."""
+    bindir = os.path.join(root, 'bin')
+    os.makedirs(bindir, mode=0o755)
+    real = os.path.join(bindir, 'memvm')
+    shutil.copy2(os.path.realpath(emulator), real)
+    staged = os.path.join(bindir, os.path.basename(emulator))
+    os.symlink('memvm', staged)
+    if os.path.exists(kernel):
+        shutil.copy2(kernel, bindir)
+        kernel = os.path.join(bindir, os.path.basename(kernel))
+    return staged, kernel
+
+
 def main():
     t = Tap()
     for prog in ('libvirtd', 'virsh'):
@@ -204,8 +217,14 @@ def main():
                'device on this machine (something replaced it)')
         t.done()
     emulator = binary('x86_64')
+    kernel = os.path.abspath(os.path.join(BUILD_DIR, 'tests', 'guest',
+                                          'x86_64-live.elf'))
     with tempfile.TemporaryDirectory(prefix='memvm-libvirt-') as root:
         os.chmod(root, 0o755)
+        if os.geteuid() == 0:
+            # The daemon runs as nobody, who may not reach the build tree
+            # (a clone under /root is mode 0700): give it copies.
+            emulator, kernel = stage_for_nobody(root, emulator, kernel)
         s = Session(root)
         why = s.start()
         if why is not None:
@@ -215,7 +234,7 @@ def main():
             t.done()
         try:
             check_probe(t, s, emulator)
-            check_domain(t, s, emulator)
+            check_domain(t, s, emulator, kernel)
         finally:
             s.stop()
     t.done()
