@@ -263,6 +263,24 @@ static bool global_avail(const char *root, uint64_t page, uint64_t *avail,
     return true;
 }
 
+/*
+ * The remedy for @missing huge pages: the echo that raises the pool at
+ * @nr_path (under @root, a fake tree in tests) to what is needed, or
+ * where to add them when the pool's size cannot be read.
+ */
+static char *reserve_fix(const char *root, const char *nr_path,
+                         uint64_t missing)
+{
+    uint64_t nr;
+    int err;
+
+    if (read_u64(nr_path, &nr, &err)) {
+        return g_strdup_printf("echo %" PRIu64 " > %s", nr + missing,
+                               nr_path + strlen(root));
+    }
+    return g_strdup_printf("add them to %s", nr_path + strlen(root));
+}
+
 static bool check_hugetlb_global(const char *root, const HostMemRequest *reqs,
                                  uint64_t page, const GArray *idx,
                                  Error **errp)
@@ -270,7 +288,7 @@ static bool check_hugetlb_global(const char *root, const HostMemRequest *reqs,
     g_autofree char *path = NULL;
     g_autofree char *nr_path = hugepages_file(root, -1, page,
                                               "nr_hugepages");
-    uint64_t need = 0, avail, nr;
+    uint64_t need = 0, avail;
     int err;
 
     for (guint i = 0; i < idx->len; i++) {
@@ -285,14 +303,8 @@ static bool check_hugetlb_global(const char *root, const HostMemRequest *reqs,
         g_autofree char *ps = page_str(page);
         g_autofree char *total = size_to_str(need * page);
         g_autofree char *nodes = per_node_free(root, page, NULL, 0);
-        g_autofree char *fix = NULL;
+        g_autofree char *fix = reserve_fix(root, nr_path, need - avail);
 
-        if (read_u64(nr_path, &nr, &err)) {
-            fix = g_strdup_printf("echo %" PRIu64 " > %s", nr + need - avail,
-                                  nr_path + strlen(root));
-        } else {
-            fix = g_strdup_printf("add them to %s", nr_path + strlen(root));
-        }
         error_setg(errp, "%s %s %" PRIu64 " huge pages of %s (%s), but the "
                    "host has %" PRIu64 " free%s%s%s; reserve %" PRIu64
                    " more before starting: %s", ids,
@@ -335,16 +347,8 @@ static bool check_hugetlb_bound(const char *root, const HostMemRequest *reqs,
                                                r->n_nodes);
         g_autofree char *nr_path = hugepages_file(root, r->nodes[0], page,
                                                   "nr_hugepages");
-        g_autofree char *fix = NULL;
-        uint64_t nr;
-        int err;
+        g_autofree char *fix = reserve_fix(root, nr_path, need - avail);
 
-        if (read_u64(nr_path, &nr, &err)) {
-            fix = g_strdup_printf("echo %" PRIu64 " > %s", nr + need - avail,
-                                  nr_path + strlen(root));
-        } else {
-            fix = g_strdup_printf("add them to %s", nr_path + strlen(root));
-        }
         error_setg(errp, "%s %s %" PRIu64 " huge pages of %s (%s) on host "
                    "node%s %s (policy=bind), but %s %" PRIu64 " free%s%s%s; "
                    "reserve %" PRIu64 " more there before starting: %s", ids,
