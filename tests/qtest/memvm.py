@@ -22,6 +22,7 @@ Typical use:
     t.done()
 """
 import atexit
+import contextlib
 import fcntl
 import functools
 import json
@@ -152,6 +153,34 @@ def missing_tmpfs_mount():
 
 
 NR_HUGEPAGES = '/proc/sys/vm/nr_hugepages'
+
+
+def set_hugepages(n):
+    """Ask for @n huge pages; returns how many the kernel gave."""
+    with open(NR_HUGEPAGES, 'w') as f:
+        f.write('%d\n' % n)
+    with open(NR_HUGEPAGES) as f:
+        return int(f.read())
+
+
+@contextlib.contextmanager
+def hugepage_pool_held():
+    """The global huge page pool, held against every other test that
+    resizes it (make check runs the sanitized build's tests at the same
+    time) and put back as it was; yields set_hugepages."""
+    lock = open(os.path.join(tempfile.gettempdir(),
+                             'memvm-test-hugepages.lock'), 'w')
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    with open(NR_HUGEPAGES) as f:
+        saved = int(f.read())
+    try:
+        yield set_hugepages
+    finally:
+        try:
+            set_hugepages(saved)
+        except OSError:
+            pass
+        lock.close()
 
 
 @functools.lru_cache(maxsize=None)

@@ -12,7 +12,6 @@ every memvm that exits here, so a leak fails the exit-status checks.
 What the host cannot give (root, a private mount namespace, a tmpfs mount,
 a resizable huge page pool) is probed first (memvm.missing_*): those
 tests skip and say why."""
-import fcntl
 import os
 import random
 import resource
@@ -22,8 +21,8 @@ import subprocess
 import tempfile
 import time
 
-from memvm import (NR_HUGEPAGES, Tap, VM, binary, missing_hugepage_pool,
-                   missing_tmpfs_mount)
+from memvm import (Tap, VM, binary, hugepage_pool_held,
+                   missing_hugepage_pool, missing_tmpfs_mount)
 
 t = Tap()
 SANITIZED = os.environ.get('MEMVM_SANITIZED') == '1'
@@ -85,14 +84,6 @@ def test_tmpfs_prealloc():
 
 
 # --- hugetlb memfd with and without reserved huge pages -------------------
-def set_hugepages(n):
-    """Ask for @n huge pages; returns how many the kernel gave."""
-    with open(NR_HUGEPAGES, 'w') as f:
-        f.write('%d\n' % n)
-    with open(NR_HUGEPAGES) as f:
-        return int(f.read())
-
-
 def test_hugetlb():
     backend = 'memory-backend-memfd,id=m0,size=16M,hugetlb=on'
     args = BASE + ['-object', backend, '-machine', 'memory-backend=m0']
@@ -103,14 +94,7 @@ def test_hugetlb():
                (' (no leaks)' if SANITIZED else ''))
     if t.skip_if(missing_hugepage_pool(), d0, d8, *d8_more):
         return
-    # The pool is global: another test-faults (make check runs the
-    # sanitized build's at the same time) must wait for ours.
-    lock = open(os.path.join(tempfile.gettempdir(),
-                             'memvm-test-hugepages.lock'), 'w')
-    fcntl.flock(lock, fcntl.LOCK_EX)
-    with open(NR_HUGEPAGES) as f:
-        saved = int(f.read())
-    try:
+    with hugepage_pool_held() as set_hugepages:
         try:
             got = set_hugepages(0)
         except OSError as e:
@@ -145,12 +129,6 @@ def test_hugetlb():
             t.eq(vm.hmp('info ramblock').splitlines()[1].split()[:2],
                  ['m0', '2'], d8_more[0])
             t.eq(vm.shutdown(), 0, d8_more[1])
-    finally:
-        try:
-            set_hugepages(saved)
-        except OSError:
-            pass
-        lock.close()
 
 
 # --- QMP clients that misbehave ---------------------------------------------

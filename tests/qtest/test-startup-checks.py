@@ -9,19 +9,17 @@ Provoked for real: an impossible maxmem, a huge page pool of a few pages
 memory controller of a hybrid host).  What the host lacks is skipped
 with the reason."""
 import contextlib
-import fcntl
 import os
 import re
 import shutil
 import subprocess
 import tempfile
 
-from memvm import (Tap, binary, cgroup_parent, missing_cgroup,
-                   missing_hugepage_pool)
+from memvm import (NR_HUGEPAGES, Tap, binary, cgroup_parent,
+                   hugepage_pool_held, missing_cgroup, missing_hugepage_pool)
 
 t = Tap()
 BASE = ['-display', 'none', '-nodefaults']
-NR_HUGEPAGES = '/proc/sys/vm/nr_hugepages'
 HP2M = '/sys/kernel/mm/hugepages/hugepages-2048kB'
 
 
@@ -99,22 +97,10 @@ def test_maxmem():
 # --- the huge page pool ----------------------------------------------------
 @contextlib.contextmanager
 def hugepage_pool(n):
-    """Hold the global pool at @n pages (and the lock other tests take),
-    then put it back; yields how many pages the kernel gave."""
-    lock = open(os.path.join(tempfile.gettempdir(),
-                             'memvm-test-hugepages.lock'), 'w')
-    fcntl.flock(lock, fcntl.LOCK_EX)
-    with open(NR_HUGEPAGES) as f:
-        saved = int(f.read())
-    try:
-        with open(NR_HUGEPAGES, 'w') as f:
-            f.write('%d\n' % n)
-        with open(NR_HUGEPAGES) as f:
-            yield int(f.read())
-    finally:
-        with open(NR_HUGEPAGES, 'w') as f:
-            f.write('%d\n' % saved)
-        lock.close()
+    """Hold the global pool at @n pages, then put it back; yields how many
+    pages the kernel gave."""
+    with hugepage_pool_held() as set_pool:
+        yield set_pool(n)
 
 
 def hugepage_skip():
