@@ -760,6 +760,9 @@ static bool tcg_init_machine(AccelState *accel, MachineState *ms,
                    target_arch_name(target_arch()));
         return false;
     }
+    if (!tcg_uc_load(errp)) {
+        return false;
+    }
     cpu = g_new0(TCGCPU, 1);
     cpu->ops = ops;
     g_mutex_init(&cpu->lock);

@@ -29,7 +29,6 @@
  * those checks; the check at the start of each block stays, and there
  * the PC is exact.  memvm sets it before the first block is translated.
  */
-#include <dlfcn.h>
 #include <string.h>
 
 #include "accel/tcg/tcg-internal.h"
@@ -66,14 +65,11 @@ static bool ucx_resolve(Error **errp)
     if (ucx.resolved) {
         return true;
     }
-    ucx.do_interrupt = (uc_cpu_fn)dlsym(RTLD_DEFAULT,
-                                        "arm_cpu_do_interrupt_aarch64");
-    ucx.rebuild_hflags = (uc_env_fn)dlsym(RTLD_DEFAULT,
-                                          "arm_rebuild_hflags_aarch64");
-    ucx.interrupt_handler = dlsym(RTLD_DEFAULT, "cpu_interrupt_handler");
-    ucx.reset_interrupt = (uc_cpu_mask_fn)dlsym(RTLD_DEFAULT,
-                                                "cpu_reset_interrupt");
-    ucx.cpu_exit = (uc_cpu_fn)dlsym(RTLD_DEFAULT, "cpu_exit");
+    ucx.do_interrupt = (uc_cpu_fn)tcg_uc_symbol("arm_cpu_do_interrupt_aarch64");
+    ucx.rebuild_hflags = (uc_env_fn)tcg_uc_symbol("arm_rebuild_hflags_aarch64");
+    ucx.interrupt_handler = tcg_uc_symbol("cpu_interrupt_handler");
+    ucx.reset_interrupt = (uc_cpu_mask_fn)tcg_uc_symbol("cpu_reset_interrupt");
+    ucx.cpu_exit = (uc_cpu_fn)tcg_uc_symbol("cpu_exit");
     if (!ucx.do_interrupt || !ucx.rebuild_hflags || !ucx.interrupt_handler ||
         !ucx.reset_interrupt || !ucx.cpu_exit) {
         error_setg(errp, "accel tcg: this libunicorn does not export the "
@@ -185,7 +181,7 @@ void a64_uc_set_irq(A64UcCPU *c, int line, int level)
  *
  * memvm wraps two of the library's functions by defining them here (the
  * library calls them through its PLT, so the executable's definitions
- * win; the wrappers call the library's own through RTLD_NEXT):
+ * win; the wrappers call the library's own, from tcg_uc_symbol()):
  *  - tlb_protect_code_aarch64(), called when a page gets its first
  *    translated block, and tlb_unprotect_code_aarch64(), when it loses
  *    its last: memvm keeps the set of such pages (by host address) and
@@ -233,15 +229,13 @@ static void ucs_resolve(void)
         return;
     }
     ucs.resolved = true;
-    ucs.set_page = (uc_set_page_fn)dlsym(RTLD_NEXT,
-                                         "tlb_set_page_with_attrs_aarch64");
-    ucs.protect = (uc_code_fn)dlsym(RTLD_NEXT, "tlb_protect_code_aarch64");
-    ucs.unprotect = (uc_code_fn)dlsym(RTLD_NEXT,
-                                      "tlb_unprotect_code_aarch64");
-    ucs.map_ram = (uc_map_ram_fn)dlsym(RTLD_DEFAULT,
-                                       "qemu_map_ram_ptr_aarch64");
-    ucs.set_dirty = (uc_vaddr_fn)dlsym(RTLD_DEFAULT, "tlb_set_dirty_aarch64");
-    ucs.flush = (uc_cpu_fn)dlsym(RTLD_DEFAULT, "tlb_flush_aarch64");
+    ucs.set_page = (uc_set_page_fn)
+                   tcg_uc_symbol("tlb_set_page_with_attrs_aarch64");
+    ucs.protect = (uc_code_fn)tcg_uc_symbol("tlb_protect_code_aarch64");
+    ucs.unprotect = (uc_code_fn)tcg_uc_symbol("tlb_unprotect_code_aarch64");
+    ucs.map_ram = (uc_map_ram_fn)tcg_uc_symbol("qemu_map_ram_ptr_aarch64");
+    ucs.set_dirty = (uc_vaddr_fn)tcg_uc_symbol("tlb_set_dirty_aarch64");
+    ucs.flush = (uc_cpu_fn)tcg_uc_symbol("tlb_flush_aarch64");
     ucs.ok = ucs.set_page && ucs.protect && ucs.unprotect && ucs.map_ram &&
              ucs.set_dirty && ucs.flush;
 }

@@ -3,8 +3,6 @@
  * (x86 port I/O, Arm PSCI over HVC, exceptions), the registers at boot,
  * and the register dump printed when a guest fails.
  */
-#include <unicorn/unicorn.h>
-
 #include "accel/tcg/tcg-internal.h"
 #include "accel/tcg/tcg-arm64.h"
 #include "exec/memory.h"

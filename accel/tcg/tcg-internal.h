@@ -5,7 +5,7 @@
 #ifndef ACCEL_TCG_INTERNAL_H
 #define ACCEL_TCG_INTERNAL_H
 
-#include <unicorn/unicorn.h>
+#include "accel/tcg/tcg-uc.h"
 
 #include "exec/memory.h"
 #include "exec/ramblock.h"

@@ -22,6 +22,10 @@ LIBRARIES = {
     'libfdt': 'libfdt-dev', 'zlib': 'zlib1g-dev', 'numa': 'libnuma-dev',
     'unicorn': 'libunicorn-dev', 'libelf': 'libelf-dev',
 }
+# Libraries memvm dlopen()s (the meson.build constant of their soname) and
+# the runtime package: dpkg-shlibdeps cannot see them, so debian/control
+# must name them in Depends.
+DLOPENED = {'MEMVM_UNICORN_SONAME': 'libunicorn2'}
 
 
 def main():
@@ -59,6 +63,16 @@ def main():
         t.ok(tool in names, 'debian/control build-depends on %s' % tool)
     t.ok(re.search(r'^Package: memvm$', control, re.M),
          'debian/control has the binary package memvm')
+    dep = re.search(r'^Package: memvm$.*?^Depends:(.*?)(^\S|\Z)', control,
+                    re.M | re.S)
+    dep_names = {re.match(r'\s*([a-z0-9.+-]+|\$\{[^}]+\})', d).group(1)
+                 for d in (dep.group(1) if dep else '').split(',')
+                 if d.strip()}
+    for const, pkg in DLOPENED.items():
+        if const in meson:
+            t.ok(pkg in dep_names, 'debian/control: memvm depends on %s '
+                 '(dlopen()ed, invisible to dpkg-shlibdeps)' % pkg,
+                 'Depends: %s' % sorted(dep_names))
     rules = os.path.join(DEBIAN, 'rules')
     t.ok(os.access(rules, os.X_OK), 'debian/rules is executable')
     with open(rules, encoding='utf-8') as f:

@@ -113,7 +113,7 @@ def _first_line(data):
     return lines[0] if lines else ''
 
 
-def _in_private_mount_ns(argv):
+def in_private_mount_ns(argv):
     """Run @argv in a new mount namespace whose mounts are private (they
     neither reach the host's namespace nor outlive the command)."""
     return subprocess.run(['unshare', '-m', '--propagation', 'private'] +
@@ -129,7 +129,7 @@ def missing_mount_ns():
     why = missing_root() or missing_program('unshare')
     if why:
         return why + ' for a private mount namespace'
-    p = _in_private_mount_ns(['true'])
+    p = in_private_mount_ns(['true'])
     if p.returncode:
         return 'no private mount namespace here (%s)' % _first_line(p.stderr)
     return None
@@ -143,7 +143,7 @@ def missing_tmpfs_mount():
         return why
     d = tempfile.mkdtemp(prefix='memvm-probe-')
     try:
-        p = _in_private_mount_ns(['mount', '-t', 'tmpfs', '-o', 'size=1M',
+        p = in_private_mount_ns(['mount', '-t', 'tmpfs', '-o', 'size=1M',
                                   'memvm-probe', d])
     finally:
         os.rmdir(d)

@@ -13,6 +13,8 @@ instruction, ends memvm (no hang; the time is reported, not asserted,
 since test machines are shared) with a message naming the address
 and a register dump; -S waits for QMP cont; stop, cont and quit work while
 a guest runs; -accel qtest still loads -kernel without running it.
+When libunicorn cannot be loaded (it is opened only for accel tcg), tcg
+fails with an error naming it and qtest still works.
 """
 import os
 import re
@@ -23,7 +25,7 @@ import sys
 import tempfile
 import time
 
-from memvm import Tap, VM, binary
+from memvm import Tap, VM, binary, in_private_mount_ns, missing_mount_ns
 
 BUILD = os.environ.get('MEMVM_BUILD_DIR', 'build')
 GUEST_DIR = os.path.join(BUILD, 'tests', 'guest')
@@ -390,6 +392,58 @@ def test_load_errors(t):
              'status %d, stderr %r\nwant %r' % (p.returncode, err, want))
 
 
+UNICORN_SONAME = 'libunicorn.so.2'
+
+
+def unicorn_path():
+    """Where the dynamic loader finds libunicorn, or None."""
+    try:
+        out = subprocess.run(['ldconfig', '-p'], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL).stdout.decode()
+    except OSError:
+        return None
+    for line in out.splitlines():
+        if line.strip().startswith(UNICORN_SONAME + ' ') and '=>' in line:
+            return line.split('=>', 1)[1].strip()
+    return None
+
+
+def test_unicorn_unloadable(t):
+    """libunicorn replaced by an empty file (a bind mount of /dev/null in
+    a private mount namespace): memvm only needs it for accel tcg."""
+    img = image('x86_64-ram.elf')
+    descs = ('x86_64 pc: libunicorn unloadable: -accel tcg fails naming '
+             'the library and its package, status 1',
+             'x86_64 pc: libunicorn unloadable: -accel qtest still loads '
+             '-kernel and runs')
+    lib = unicorn_path()
+    why = missing_mount_ns() or (None if lib else
+                                 '%s not in ldconfig -p' % UNICORN_SONAME)
+    if not why and not os.path.exists(img):
+        why = 'guest image x86_64-ram.elf not built'
+    if why:
+        t.skip_if(why, *descs)
+        return
+    base = [binary('x86_64'), '-M', 'pc', '-m', '128M', '-display', 'none',
+            '-nodefaults', '-kernel', img]
+
+    def hidden(args):
+        return in_private_mount_ns(['sh', '-c', 'mount --bind /dev/null '
+                                    '"$0" && exec "$@"',
+                                    os.path.realpath(lib)] + args)
+
+    p = hidden(base + ['-accel', 'tcg'])
+    err = p.stderr.decode('utf-8', 'replace')
+    want = ('memvm-system-x86_64: accel tcg: cannot load %s (Debian package '
+            'libunicorn2): ' % UNICORN_SONAME)
+    t.ok(p.returncode == 1 and err.startswith(want) and
+         err.count('\n') == 1, descs[0],
+         'status %d, stderr %r\nwant %r...' % (p.returncode, err, want))
+    p = hidden(base + ['-accel', 'qtest', '-qtest', 'stdio'])
+    t.ok(p.returncode == 0 and not p.stderr, descs[1],
+         'status %d, stderr %r' % (p.returncode, p.stderr))
+
+
 def main():
     t = Tap()
     for case in CASES:
@@ -401,6 +455,7 @@ def main():
     test_stop_cont_quit(t)
     test_qtest_accel(t)
     test_load_errors(t)
+    test_unicorn_unloadable(t)
     t.done()
 
 
