@@ -207,10 +207,12 @@ typedef void (*HostMemPreallocProgress)(uint64_t done, uint64_t total,
                                         void *opaque);
 
 /*
- * Populate @n areas at the same time with MADV_POPULATE_WRITE, each with
- * its own threads (pinned to the CPUs of its @nodes that memvm may use),
- * in 64 MiB steps.  The caller checked that MADV_POPULATE_WRITE works on
- * every area.  When *@stop becomes non-zero (a signal handler sets it to
+ * Populate @n areas at the same time with MADV_POPULATE_WRITE, in 64 MiB
+ * steps: each area is cut into ->threads pieces, and a pool of as many
+ * workers as memvm may use CPUs (but at least the largest ->threads)
+ * takes the pieces largest first, each run on the CPUs of its area's
+ * @nodes that memvm may use.  The caller checked that MADV_POPULATE_WRITE
+ * works on every area.  When *@stop becomes non-zero (a signal handler sets it to
  * the signal number) the workers stop after their current step:
  *   "preallocation interrupted by signal 2 after 1.2 GiB of 4 GiB"
  * A kernel refusal marks the area (->failed) and gives QEMU's text:
