@@ -1,11 +1,13 @@
 /*
  * The populate baseline for bench/prealloc-start.py: map SIZE bytes of
- * private anonymous memory, ask for THP, populate it with
+ * private anonymous memory on a 2 MiB boundary (as memvm and QEMU map
+ * anonymous guest RAM), ask for THP, populate it with
  * MADV_POPULATE_WRITE on THREADS threads (contiguous chunks), exit.
  * What a preallocating emulator cannot beat on this host.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -43,12 +45,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s SIZE_IN_BYTES THREADS\n", argv[0]);
         return 2;
     }
-    p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+    /* 2 MiB more than needed, so that an aligned start fits inside. */
+    p = mmap(NULL, size + (2 << 20), PROT_READ | PROT_WRITE,
              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) {
         perror("mmap");
         return 1;
     }
+    p = (char *)(((uintptr_t)p + (2 << 20) - 1) & ~(uintptr_t)((2 << 20) - 1));
     madvise(p, size, MADV_HUGEPAGE);
     /* Chunks of whole 2 MiB pages, so that THP is never split. */
     per = (size / threads + (2 << 20) - 1) & ~(size_t)((2 << 20) - 1);
