@@ -51,6 +51,10 @@ static const struct {
     { "quit", "{}" },
     { "stop", "{}" },
     { "system_reset", "{}" },
+    { "x-query-memdev-usage",
+      "[{id:str size:int populated:int nodes:[{node:int populated:int}] "
+      "node-unknown:int node-sample-stride:int "
+      "page-sizes:[{page-size:int type:str populated:int}]}]" },
 };
 
 /* The events memvm emits (docs/qmp.md) and their data. */
