@@ -163,11 +163,21 @@ static uint64_t backend_get_prealloc_threads(Object *obj, Error **errp)
     return backend_prealloc_threads(MEMORY_BACKEND(obj));
 }
 
+/*
+ * What "prealloc-threads=auto" sets: above the property's maximum, so
+ * that no number (0 stays refused, as in QEMU) can mean it.
+ */
+#define PREALLOC_THREADS_AUTO ((uint64_t)UINT32_MAX + 1)
+
 static bool backend_set_prealloc_threads(Object *obj, uint64_t value,
                                          Error **errp)
 {
     HostMemoryBackend *backend = MEMORY_BACKEND(obj);
 
+    if (value == PREALLOC_THREADS_AUTO) {
+        backend->prealloc_threads = 0;
+        return true;
+    }
     if (value == 0) {
         error_setg(errp, "property 'prealloc-threads' of %s doesn't take "
                    "value '0'", object_get_typename(obj));
@@ -719,7 +729,7 @@ static void backend_instance_init(Object *obj)
      */
     backend->dump = false;
     backend->reserve = true;
-    /* 0: not given, one per CPU memvm may use (QEMU's default is 1). */
+    /* 0: auto, one per CPU memvm may use (QEMU's default is 1). */
     backend->prealloc_threads = 0;
     backend->fd = -1;
     backend->host_nodes = g_array_new(FALSE, FALSE, sizeof(guint64));
@@ -765,8 +775,16 @@ static void backend_class_init(ObjectClass *oc, void *data)
                                    backend_get_prealloc_threads,
                                    backend_set_prealloc_threads);
     object_class_property_set_description(oc, "prealloc-threads",
-        "Number of CPU threads to use for prealloc");
-    /* No fixed default: not given means one per CPU memvm may use. */
+        "Number of CPU threads to use for prealloc, or 'auto': one per "
+        "CPU memvm may run on, shared among the backends preallocated "
+        "at start");
+    /*
+     * QEMU's property is an integer (default 1); "auto" is a word beside
+     * the numbers, memvm's default.  qom-get says the count it stands for.
+     */
+    object_class_property_set_uint_word(oc, "prealloc-threads", "auto",
+                                        PREALLOC_THREADS_AUTO);
+    object_class_property_set_default_str(oc, "prealloc-threads", "auto");
     object_class_property_add_bool(oc, "share", backend_get_share,
                                    backend_set_share);
     object_class_property_set_description(oc, "share",

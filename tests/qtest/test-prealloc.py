@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Preallocation at start: one knob (prealloc-threads keeps QEMU's
-meaning; not given, it is the number of CPUs memvm may run on), every
-backend of the machine at once, a signal ends it cleanly with a message,
-and a progress line appears on a terminal when it takes over a second."""
+meaning; not given or "auto", it is the number of CPUs memvm may run on),
+every backend of the machine at once, a signal ends it cleanly with a
+message, and a progress line appears on a terminal when it takes over a
+second."""
 import os
 import pty
 import re
@@ -49,14 +50,30 @@ def test_defaults():
                     '-object', 'memory-backend-ram,id=a,size=64M,'
                     'prealloc=on',
                     '-object', 'memory-backend-ram,id=b,size=64M,'
-                    'prealloc=on,prealloc-threads=3']) as vm:
+                    'prealloc=on,prealloc-threads=3',
+                    '-object', 'memory-backend-ram,id=c,size=64M,'
+                    'prealloc=on,prealloc-threads=auto']) as vm:
         get = lambda i: vm.qmp.command('qom-get', path='/objects/' + i,
                                        property='prealloc-threads')
         t.eq(get('a'), CPUS, 'prealloc-threads not given: the %d CPUs '
              'memvm may run on' % CPUS)
         t.eq(get('b'), 3, 'prealloc-threads=3 stays 3 (QEMU\'s meaning)')
+        t.eq(get('c'), CPUS, 'prealloc-threads=auto: the same, spelt out')
         t.eq([m['prealloc'] for m in vm.qmp.command('query-memdev')],
-             [True, True], 'both backends were preallocated at start')
+             [True, True, True], 'the backends were preallocated at start')
+        vm.qmp.command('qom-set', path='/objects/b',
+                       property='prealloc-threads', value='auto')
+        t.eq(get('b'), CPUS, 'qom-set prealloc-threads "auto" (a JSON '
+             'string beside QEMU\'s integers)')
+        vm.qmp.command('object-add', {'qom-type': 'memory-backend-ram',
+                                      'id': 'd', 'size': 8 << 20,
+                                      'prealloc-threads': 'auto'})
+        t.eq(get('d'), CPUS, 'object-add with "prealloc-threads": "auto"')
+        r = vm.qmp.cmd('qom-set', path='/objects/b',
+                       property='prealloc-threads', value='2')
+        t.eq(r.get('error', {}).get('desc'), "Invalid parameter type for "
+             "'prealloc-threads', expected: integer",
+             'a number in a JSON string is still refused, as in QEMU')
     status, _, err = (lambda p: (p.returncode, p.stdout, p.stderr))(
         subprocess.run([binary()] + BASE + [
             '-object', 'memory-backend-ram,id=a,size=64M,prealloc=on,'
@@ -67,6 +84,13 @@ def test_defaults():
           "prealloc-threads=0: property 'prealloc-threads' of "
           "memory-backend-ram doesn't take value '0'" % PROG),
          'prealloc-threads=0 is refused as in QEMU')
+    out = subprocess.run([binary(), '-object', 'memory-backend-ram,help'],
+                         stdin=subprocess.DEVNULL, capture_output=True,
+                         text=True).stdout
+    line = [x for x in out.splitlines() if 'prealloc-threads' in x]
+    t.ok(line and "'auto'" in line[0] and '(default: auto)' in line[0],
+         '-object memory-backend-ram,help: prealloc-threads takes auto, '
+         'its default', repr(line))
 
 
 def test_sigint():
