@@ -333,9 +333,12 @@ static void hmp_info_numa(GString *out, const char *args)
 void machine_qmp_cmds_register(void)
 {
     qmp_register_command_args("query-machines", "", qmp_query_machines, 0);
-    qmp_register_command_args("query-memdev", "", qmp_query_memdev, 0);
+    /* Safe while backends are preallocated at start: they only read. */
+    qmp_register_command_args("query-memdev", "", qmp_query_memdev,
+                              QMP_CMD_ALLOW_STARTUP);
     qmp_register_command_args("x-query-memdev-usage", "",
-                              qmp_x_query_memdev_usage, 0);
+                              qmp_x_query_memdev_usage,
+                              QMP_CMD_ALLOW_STARTUP);
     qmp_register_command_args("query-memory-size-summary", "",
                               qmp_query_memory_size_summary, 0);
     hmp_register_info("mtree", "[-f]", "show memory tree (-f: dump flat "

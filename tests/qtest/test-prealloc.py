@@ -3,7 +3,8 @@
 meaning; not given or "auto", it is the number of CPUs memvm may run on),
 every backend of the machine at once, a signal ends it cleanly with a
 message, and a progress line appears on a terminal when it takes over a
-second."""
+second; QMP clients get x-MEMDEV_PREALLOC_PROGRESS events, at start-up
+too."""
 import os
 import pty
 import re
@@ -152,7 +153,68 @@ def test_progress():
     t.eq(status.stderr, '', '... and none when stderr is not a terminal')
 
 
+EVENT = 'x-MEMDEV_PREALLOC_PROGRESS'
+
+
+def progress_events(q):
+    return [e['data'] for e in q.clear_events() if e['event'] == EVENT]
+
+
+def test_events_object_add():
+    """After start-up: always one event when it starts, one at the end."""
+    with VM(BASE + ['-accel', 'qtest']) as vm:
+        vm.qmp.command('object-add', {'qom-type': 'memory-backend-ram',
+                                      'id': 'p', 'size': 64 << 20,
+                                      'prealloc': True})
+        got = progress_events(vm.qmp)
+        t.eq([got[0], got[-1]],
+             [{'ids': ['p'], 'status': 'started', 'done': 0,
+               'total': 64 << 20, 'percent': 0},
+              {'ids': ['p'], 'status': 'completed', 'done': 64 << 20,
+               'total': 64 << 20, 'percent': 100}],
+             'object-add prealloc=on: %s "started" and "completed"' % EVENT)
+        vm.qmp.command('object-add', {'qom-type': 'memory-backend-ram',
+                                      'id': 'q', 'size': 8 << 20})
+        vm.qmp.command('qom-set', path='/objects/q', property='prealloc',
+                       value=True)
+        t.eq([(e['status'], e['percent']) for e in progress_events(vm.qmp)],
+             [('started', 0), ('completed', 100)],
+             'qom-set prealloc=on: the same two events')
+
+
+def test_events_startup():
+    """At start-up the monitor is served while RAM is preallocated."""
+    descs = ['a client connected during start-up preallocation gets '
+             '"running" events and the final "completed" at 100%',
+             '... and query-status is answered meanwhile (prelaunch)',
+             '... while stop waits for the end of start-up: RESUME (the '
+             'start), then STOP, then its reply']
+    with VM(BASE + ['-accel', 'qtest', '-object',
+                    'memory-backend-ram,id=big,size=4G,prealloc=on,'
+                    'prealloc-threads=1'], timeout=120) as vm:
+        status = vm.qmp.command('query-status')['status']
+        stop = vm.qmp.cmd('stop')
+        events = vm.qmp.clear_events()
+        if status != 'prelaunch':
+            t.skip_if('the preallocation ended before the client had '
+                      'negotiated', *descs)
+            return
+        progress = [e['data'] for e in events if e['event'] == EVENT]
+        final = {'ids': ['big'], 'status': 'completed', 'done': 4 << 30,
+                 'total': 4 << 30, 'percent': 100}
+        t.ok(progress and progress[-1] == final and all(
+            e['status'] == 'running' and 0 < e['percent'] < 100
+            for e in progress[:-1]), descs[0], repr(progress))
+        t.eq(status, 'prelaunch', descs[1])
+        t.eq(([e['event'] for e in events if e['event'] != EVENT], stop),
+             (['RESUME', 'STOP'], {'return': {}}), descs[2])
+        t.eq(vm.qmp.command('query-status')['status'], 'paused',
+             '... so the VM is paused')
+
+
 test_defaults()
 test_sigint()
 test_progress()
+test_events_object_add()
+test_events_startup()
 t.done()

@@ -40,7 +40,8 @@ with VM(['-M', 'none', '-accel', 'qtest']) as vm:
           'node-sample-stride', 'page-sizes'],
          'x-query-memdev-usage return type')
     t.eq(sorted(e['name'] for e in schema if e['meta-type'] == 'event'),
-         ['RESET', 'RESUME', 'SHUTDOWN', 'STOP'], 'events memvm emits')
+         ['RESET', 'RESUME', 'SHUTDOWN', 'STOP',
+          'x-MEMDEV_PREALLOC_PROGRESS'], 'events memvm emits')
     t.eq(vm.qmp.command('query-target'), {'arch': 'x86_64'}, 'query-target')
     kvm = vm.qmp.command('query-kvm')
     t.eq(kvm['enabled'], False, 'query-kvm: not enabled under qtest')
