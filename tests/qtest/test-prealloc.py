@@ -10,16 +10,18 @@ import pty
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
 
-from memvm import Tap, VM, binary
+from memvm import Tap, VM, binary, run
 
 t = Tap()
 BASE = ['-M', 'none', '-display', 'none', '-nodefaults']
 PROG = 'memvm-system-x86_64'
 CPUS = len(os.sched_getaffinity(0))
+VERSION = re.search(r'version (\S+)', run(['-version'])[1]).group(1)
 
 
 def rss_kib(pid):
@@ -154,6 +156,10 @@ def test_progress():
 
 
 EVENT = 'x-MEMDEV_PREALLOC_PROGRESS'
+# Seconds rather than a fraction of one on a warm host: 4 KiB shmem pages
+# on one thread, so that a client can connect and a signal come in time.
+SLOW_PREALLOC = ('memory-backend-memfd,id=big,size=4G,prealloc=on,'
+                 'prealloc-threads=1')
 
 
 def progress_events(q):
@@ -190,8 +196,7 @@ def test_events_startup():
              '... while stop waits for the end of start-up: RESUME (the '
              'start), then STOP, then its reply']
     with VM(BASE + ['-accel', 'qtest', '-object',
-                    'memory-backend-ram,id=big,size=4G,prealloc=on,'
-                    'prealloc-threads=1'], timeout=120) as vm:
+                    SLOW_PREALLOC], timeout=120) as vm:
         status = vm.qmp.command('query-status')['status']
         stop = vm.qmp.cmd('stop')
         events = vm.qmp.clear_events()
@@ -212,9 +217,84 @@ def test_events_startup():
              '... so the VM is paused')
 
 
+def test_events_interrupted():
+    """SIGINT at start-up: a connected client hears how far it got."""
+    desc = ('SIGINT during start-up preallocation: the client gets '
+            '"interrupted" with the bytes done, then memvm exits 1')
+    vm = VM(BASE + ['-accel', 'qtest', '-object',
+                    SLOW_PREALLOC], timeout=120, may_refuse=True)
+    try:
+        vm.launch()
+        if not vm.qmp or vm.qmp.command('query-status')['status'] != \
+                'prelaunch':
+            t.skip(desc, 'the preallocation ended before the client had '
+                   'negotiated')
+            return
+        vm.proc.send_signal(signal.SIGINT)
+        last = None
+        try:
+            while True:
+                last = vm.qmp.wait_event(EVENT, timeout=60)['data']
+                if last['status'] != 'running':
+                    break
+        except (EOFError, OSError, TimeoutError):
+            pass
+        status = vm.wait()
+        if status == 0 and last and last['status'] == 'completed':
+            t.skip(desc, 'the preallocation ended before the signal came')
+            return
+        t.ok(status == 1 and last and last['status'] == 'interrupted' and
+             0 < last['done'] < last['total'] == 4 << 30 and
+             last['percent'] == last['done'] * 100 // last['total'], desc,
+             'status %r, last event %r' % (status, last))
+    finally:
+        vm.cleanup()
+
+
+def test_hmp_startup():
+    """HMP input typed during start-up runs once memvm has started."""
+    desc = ('HMP during start-up preallocation: the banner at once, '
+            '"info status" answered after start-up (running)')
+    d = tempfile.mkdtemp(prefix='memvm-prealloc-')
+    path = os.path.join(d, 'hmp.sock')
+    p = subprocess.Popen([binary()] + BASE + [
+        '-accel', 'qtest', '-monitor', 'unix:%s,server=on,wait=off' % path,
+        '-object', 'memory-backend-ram,id=big,size=4G,prealloc=on,'
+        'prealloc-threads=1'], stdin=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        while not os.path.exists(path) and p.poll() is None:
+            time.sleep(0.01)
+        s.settimeout(120)
+        s.connect(path)
+        data = b''
+        while not data.endswith(b'(memvm) '):
+            data += s.recv(4096)
+        s.sendall(b'info status\n')
+        while not data.endswith(b'VM status: running\r\n(memvm) '):
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        t.eq(data.decode(), "memvm %s monitor - type 'help' for more "
+             "information\r\n(memvm) VM status: running\r\n(memvm) "
+             % VERSION, desc)
+        s.sendall(b'quit\n')
+        p.wait(timeout=60)
+    finally:
+        s.close()
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        shutil.rmtree(d, ignore_errors=True)
+
+
 test_defaults()
 test_sigint()
 test_progress()
 test_events_object_add()
 test_events_startup()
+test_events_interrupted()
+test_hmp_startup()
 t.done()
