@@ -7,8 +7,6 @@
 #include "exec/ramblock.h"
 #include "qemu/host-mem.h"
 
-#define RAM_THP_ALIGN (2 * 1024 * 1024)
-
 static bool ram_backend_alloc(HostMemoryBackend *backend, Error **errp)
 {
     HostMemMapFlags flags = 0;
@@ -22,14 +20,12 @@ static bool ram_backend_alloc(HostMemoryBackend *backend, Error **errp)
         flags |= HOST_MEM_MAP_NORESERVE;
     }
     /*
-     * On a 2 MiB boundary, as QEMU maps anonymous RAM: then THP can back
-     * all of it, not only what lies between the first and the last 2 MiB
-     * boundary inside it (fewer faults when preallocating, fewer TLB
-     * misses for the guest).
+     * Aligned to the THP size (as QEMU aligns anonymous RAM): a huge page
+     * needs an aligned 2 MiB inside the mapping, so an unaligned start
+     * would leave the first and last 2 MiB in base pages.
      */
-    host = host_mem_map(-1, backend->size,
-                        backend->size >= RAM_THP_ALIGN ? RAM_THP_ALIGN : 0, 0,
-                        flags, &local_err);
+    host = host_mem_map(-1, backend->size, host_mem_thp_size(), 0, flags,
+                        &local_err);
     if (!host) {
         /* Name the memory as QEMU does: "... guest memory 'pc.ram': ...". */
         const char *msg = error_get_pretty(local_err);
