@@ -19,7 +19,13 @@ static bool ram_backend_alloc(HostMemoryBackend *backend, Error **errp)
     if (!backend->reserve) {
         flags |= HOST_MEM_MAP_NORESERVE;
     }
-    host = host_mem_map(-1, backend->size, 0, 0, flags, &local_err);
+    /*
+     * Aligned to the THP size (as QEMU aligns anonymous RAM): a huge page
+     * needs an aligned 2 MiB inside the mapping, so an unaligned start
+     * would leave the first and last 2 MiB in base pages.
+     */
+    host = host_mem_map(-1, backend->size, host_mem_thp_size(), 0, flags,
+                        &local_err);
     if (!host) {
         /* Name the memory as QEMU does: "... guest memory 'pc.ram': ...". */
         const char *msg = error_get_pretty(local_err);

@@ -11,6 +11,7 @@
 #include "exec/ramblock.h"
 #include "qemu/cutils.h"
 #include "qemu/host-mem.h"
+#include "monitor/monitor.h"
 
 const char *const HostMemPolicy_lookup[] = {
     [HOST_MEM_POLICY_DEFAULT] = "default",
@@ -136,6 +137,19 @@ static bool backend_do_prealloc(HostMemoryBackend *backend, Error **errp)
     return true;
 }
 
+/* After start-up (object-add, qom-set): one backend, with its events. */
+static bool backend_prealloc_reported(HostMemoryBackend *backend,
+                                      Error **errp)
+{
+    HostMemProgress events;
+    bool ok;
+
+    host_memory_progress_start(&events, &backend, 1);
+    ok = backend_do_prealloc(backend, errp);
+    host_memory_progress_end(&events, 0, ok, false);
+    return ok;
+}
+
 static bool backend_get_prealloc(Object *obj, Error **errp)
 {
     return MEMORY_BACKEND(obj)->prealloc;
@@ -151,7 +165,7 @@ static bool backend_set_prealloc(Object *obj, bool value, Error **errp)
     }
     /* Turning it on later populates the memory now, as QEMU does. */
     if (backend->allocated && value && !backend->prealloc &&
-        !backend_do_prealloc(backend, errp)) {
+        !backend_prealloc_reported(backend, errp)) {
         return false;
     }
     backend->prealloc = value;
@@ -163,11 +177,21 @@ static uint64_t backend_get_prealloc_threads(Object *obj, Error **errp)
     return backend_prealloc_threads(MEMORY_BACKEND(obj));
 }
 
+/*
+ * What "prealloc-threads=auto" sets: above the property's maximum, so
+ * that no number (0 stays refused, as in QEMU) can mean it.
+ */
+#define PREALLOC_THREADS_AUTO ((uint64_t)UINT32_MAX + 1)
+
 static bool backend_set_prealloc_threads(Object *obj, uint64_t value,
                                          Error **errp)
 {
     HostMemoryBackend *backend = MEMORY_BACKEND(obj);
 
+    if (value == PREALLOC_THREADS_AUTO) {
+        backend->prealloc_threads = 0;
+        return true;
+    }
     if (value == 0) {
         error_setg(errp, "property 'prealloc-threads' of %s doesn't take "
                    "value '0'", object_get_typename(obj));
@@ -421,7 +445,7 @@ static bool backend_complete(Object *obj, Error **errp)
     if (!backend_map(backend, errp)) {
         return false;
     }
-    if (backend->prealloc && !backend_do_prealloc(backend, errp)) {
+    if (backend->prealloc && !backend_prealloc_reported(backend, errp)) {
         backend_free(backend);
         backend->allocated = false;
         return false;
@@ -479,14 +503,24 @@ typedef struct PreallocView {
     gint64 start;               /* monotonic, in microseconds */
     bool tty;
     bool shown;
+    HostMemProgress events;     /* QMP events, of every backend */
+    uint64_t touched;           /* bytes done before the parallel part */
+    uint64_t done;              /* bytes done so far, in all */
 } PreallocView;
 
-/* A progress line on a terminal once preallocation takes over a second. */
+/*
+ * About every 100 ms while backends are preallocated at start: the QMP
+ * events, the monitors served (memvm's main loop is not running yet), and
+ * a progress line on a terminal once preallocation takes over a second.
+ */
 static void prealloc_progress(uint64_t done, uint64_t total, void *opaque)
 {
     PreallocView *v = opaque;
     g_autofree char *d = NULL, *t = NULL;
 
+    v->done = v->touched + done;
+    host_memory_progress_update(&v->events, v->done);
+    monitor_poll_startup();
     if (!v->tty || (!v->shown &&
                     g_get_monotonic_time() - v->start < G_USEC_PER_SEC)) {
         return;
@@ -515,6 +549,8 @@ static bool backends_prealloc(GPtrArray *list, Error **errp)
                                                    list->len + 1);
     g_autofree HostMemoryBackend **owners = g_new0(HostMemoryBackend *,
                                                    list->len + 1);
+    g_autofree HostMemoryBackend **all = g_new0(HostMemoryBackend *,
+                                                list->len + 1);
     const unsigned cpus = host_mem_affinity_cpus();
     static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
     struct sigaction act, old[G_N_ELEMENTS(sigs)];
@@ -523,16 +559,23 @@ static bool backends_prealloc(GPtrArray *list, Error **errp)
         .tty = isatty(STDERR_FILENO),
     };
     uint64_t total = 0;
-    unsigned n = 0;
+    unsigned n = 0, n_all = 0;
     bool ok;
 
     for (guint i = 0; i < list->len; i++) {
         HostMemoryBackend *b = g_ptr_array_index(list, i);
 
+        if (b->prealloc) {
+            all[n_all++] = b;
+        }
         if (b->prealloc && host_mem_can_populate(b->fd, b->host, b->size)) {
             total += b->size;
         }
     }
+    if (!n_all) {
+        return true;
+    }
+    host_memory_progress_start(&view.events, all, n_all);
     for (guint i = 0; i < list->len; i++) {
         HostMemoryBackend *b = g_ptr_array_index(list, i);
         HostMemPreallocArea *a = &areas[n];
@@ -544,8 +587,12 @@ static bool backends_prealloc(GPtrArray *list, Error **errp)
         /* Kernels before 5.14 and odd mappings: QEMU's touch loop. */
         if (!host_mem_can_populate(b->fd, b->host, b->size)) {
             if (!backend_start_one(b, true, errp)) {
+                host_memory_progress_end(&view.events, view.touched, false,
+                                         false);
                 return false;
             }
+            view.touched += b->size;
+            host_memory_progress_update(&view.events, view.touched);
             continue;
         }
         /* Not given: a share of the CPUs in proportion to the size. */
@@ -561,6 +608,7 @@ static bool backends_prealloc(GPtrArray *list, Error **errp)
         owners[n++] = b;
     }
     if (!n) {
+        host_memory_progress_end(&view.events, view.touched, true, false);
         return true;
     }
     prealloc_stop = 0;
@@ -575,6 +623,7 @@ static bool backends_prealloc(GPtrArray *list, Error **errp)
     for (unsigned i = 0; i < G_N_ELEMENTS(sigs); i++) {
         sigaction(sigs[i], &old[i], NULL);
     }
+    host_memory_progress_end(&view.events, view.done, ok, prealloc_stop);
     for (unsigned i = 0; !ok && i < n; i++) {
         if (areas[i].failed) {
             error_prepend(errp, "unable to preallocate memory for '%s': ",
@@ -719,7 +768,7 @@ static void backend_instance_init(Object *obj)
      */
     backend->dump = false;
     backend->reserve = true;
-    /* 0: not given, one per CPU memvm may use (QEMU's default is 1). */
+    /* 0: auto, one per CPU memvm may use (QEMU's default is 1). */
     backend->prealloc_threads = 0;
     backend->fd = -1;
     backend->host_nodes = g_array_new(FALSE, FALSE, sizeof(guint64));
@@ -765,8 +814,16 @@ static void backend_class_init(ObjectClass *oc, void *data)
                                    backend_get_prealloc_threads,
                                    backend_set_prealloc_threads);
     object_class_property_set_description(oc, "prealloc-threads",
-        "Number of CPU threads to use for prealloc");
-    /* No fixed default: not given means one per CPU memvm may use. */
+        "Number of CPU threads to use for prealloc, or 'auto': one per "
+        "CPU memvm may run on, shared among the backends preallocated "
+        "at start");
+    /*
+     * QEMU's property is an integer (default 1); "auto" is a word beside
+     * the numbers, memvm's default.  qom-get says the count it stands for.
+     */
+    object_class_property_set_uint_word(oc, "prealloc-threads", "auto",
+                                        PREALLOC_THREADS_AUTO);
+    object_class_property_set_default_str(oc, "prealloc-threads", "auto");
     object_class_property_add_bool(oc, "share", backend_get_share,
                                    backend_set_share);
     object_class_property_set_description(oc, "share",

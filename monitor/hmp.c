@@ -28,6 +28,7 @@ typedef struct HmpMonitor {
     Chardev *chr;
     GString *line;      /* input beyond HMP_MAX_LINE is dropped */
     bool after_cr;      /* a CR ended the last line: skip a following LF */
+    GString *held;      /* input read while memvm starts, run after */
 } HmpMonitor;
 
 static GPtrArray *hmp_cmds;         /* of HmpCmd, sorted by name */
@@ -299,10 +300,8 @@ static void hmp_run_line(HmpMonitor *mon)
     g_string_truncate(mon->line, 0);
 }
 
-static void hmp_chr_read(void *opaque, const char *buf, size_t len)
+static void hmp_feed(HmpMonitor *mon, const char *buf, size_t len)
 {
-    HmpMonitor *mon = opaque;
-
     for (size_t i = 0; i < len; i++) {
         char c = buf[i];
 
@@ -319,11 +318,46 @@ static void hmp_chr_read(void *opaque, const char *buf, size_t len)
     }
 }
 
+static void hmp_release_one(HmpMonitor *mon)
+{
+    g_autofree char *held = NULL;
+    size_t len = mon->held->len;
+
+    if (!len) {
+        return;
+    }
+    held = g_string_free(mon->held, FALSE);
+    mon->held = g_string_new(NULL);
+    hmp_feed(mon, held, len);
+}
+
+void hmp_release_held(void)
+{
+    for (guint i = 0; hmp_monitors && i < hmp_monitors->len; i++) {
+        hmp_release_one(g_ptr_array_index(hmp_monitors, i));
+    }
+}
+
+static void hmp_chr_read(void *opaque, const char *buf, size_t len)
+{
+    HmpMonitor *mon = opaque;
+
+    /* No command runs before the machine exists: they wait for it. */
+    if (monitor_in_startup()) {
+        g_string_append_len(mon->held, buf, len);
+        monitor_hold_input();
+        return;
+    }
+    hmp_release_one(mon);
+    hmp_feed(mon, buf, len);
+}
+
 static void hmp_chr_event(void *opaque, ChrEvent event)
 {
     HmpMonitor *mon = opaque;
 
     g_string_truncate(mon->line, 0);
+    g_string_truncate(mon->held, 0);
     mon->after_cr = false;
     if (event == CHR_EVENT_OPENED) {
         hmp_write(mon, "memvm " MEMVM_VERSION " monitor - type 'help' for "
@@ -343,12 +377,18 @@ bool monitor_add_hmp(const char *spec, Error **errp)
     mon = g_new0(HmpMonitor, 1);
     mon->chr = chr;
     mon->line = g_string_new(NULL);
+    mon->held = g_string_new(NULL);
     if (!hmp_monitors) {
         hmp_monitors = g_ptr_array_new();
     }
     g_ptr_array_add(hmp_monitors, mon);
     chr_set_handlers(chr, hmp_chr_read, hmp_chr_event, mon);
     return true;
+}
+
+bool hmp_has_monitors(void)
+{
+    return hmp_monitors && hmp_monitors->len;
 }
 
 void hmp_cleanup(void)
@@ -358,6 +398,7 @@ void hmp_cleanup(void)
 
         chr_close(mon->chr);
         g_string_free(mon->line, TRUE);
+        g_string_free(mon->held, TRUE);
         g_free(mon);
     }
     if (hmp_monitors) {

@@ -486,9 +486,12 @@ static void hmp_object_del(GString *out, const char *args)
 
 static void __attribute__((constructor)) qmp_cmds_register(void)
 {
-    qmp_register_command_args("query-version", "", qmp_query_version, 0);
-    qmp_register_command_args("query-status", "", qmp_query_status, 0);
-    qmp_register_command_args("query-commands", "", qmp_query_commands, 0);
+    qmp_register_command_args("query-version", "", qmp_query_version,
+                              QMP_CMD_ALLOW_STARTUP);
+    qmp_register_command_args("query-status", "", qmp_query_status,
+                              QMP_CMD_ALLOW_STARTUP);
+    qmp_register_command_args("query-commands", "", qmp_query_commands,
+                              QMP_CMD_ALLOW_STARTUP);
     qmp_register_command_args("stop", "", qmp_stop, 0);
     qmp_register_command_args("cont", "", qmp_cont, 0);
     qmp_register_command_args("quit", "", qmp_quit, 0);

@@ -51,6 +51,10 @@ static const struct {
     { "quit", "{}" },
     { "stop", "{}" },
     { "system_reset", "{}" },
+    { "x-query-memdev-usage",
+      "[{id:str size:int populated:int nodes:[{node:int populated:int}] "
+      "node-unknown:int node-sample-stride:int "
+      "page-sizes:[{page-size:int type:str populated:int}]}]" },
 };
 
 /* The events memvm emits (docs/qmp.md) and their data. */
@@ -59,6 +63,8 @@ static const struct {
     const char *data;
 } qmp_events[] = {
     { "RESET", "{guest:bool reason:str}" },
+    { "x-MEMDEV_PREALLOC_PROGRESS",
+      "{ids:[str] status:str done:int total:int percent:int}" },
     { "RESUME", "{}" },
     { "SHUTDOWN", "{guest:bool reason:str}" },
     { "STOP", "{}" },
@@ -278,5 +284,5 @@ static JsonNode *qmp_query_qmp_schema(JsonObject *args, Error **errp)
 static void __attribute__((constructor)) qmp_introspect_register(void)
 {
     qmp_register_command_args("query-qmp-schema", "",
-                              qmp_query_qmp_schema, 0);
+                              qmp_query_qmp_schema, QMP_CMD_ALLOW_STARTUP);
 }

@@ -299,12 +299,23 @@ typedef struct QmpMonitor {
     QJsonStreamer streamer;
     bool negotiated;    /* qmp_capabilities has succeeded */
     bool oob;           /* the client enabled the "oob" capability */
+    GQueue held;        /* of QmpHeld: requests that wait for start-up */
 } QmpMonitor;
+
+/* A message read while memvm starts, answered once it has started. */
+typedef struct QmpHeld {
+    JsonNode *req;
+    Error *err;
+} QmpHeld;
 
 static GPtrArray *qmp_monitors;
 /* The monitor whose command is running (for qmp_capabilities). */
 static QmpMonitor *qmp_cur_mon;
 static bool stdio_claimed;
+/* monitor_poll_startup() runs; some monitor holds input for after it. */
+static bool monitor_starting;
+static bool monitor_holding;
+static guint monitor_release_idle;
 
 Chardev *monitor_open_chardev(const char *spec, Error **errp)
 {
@@ -488,9 +499,85 @@ out:
     return rsp;
 }
 
+/*
+ * While memvm starts, what may run now: queries of what exists, and
+ * whatever the dispatcher refuses anyway (bad requests, unknown
+ * commands), as long as nothing is held before it.
+ */
+static bool qmp_runs_at_startup(QmpMonitor *mon, JsonNode *req)
+{
+    JsonObject *obj;
+    QmpCommand *cmd;
+    JsonNode *exec;
+
+    if (!g_queue_is_empty(&mon->held)) {
+        return false;
+    }
+    if (!req || !JSON_NODE_HOLDS_OBJECT(req)) {
+        return true;
+    }
+    obj = json_node_get_object(req);
+    exec = json_object_get_member(obj, "execute");
+    if (!exec) {
+        exec = json_object_get_member(obj, "exec-oob");
+    }
+    if (!exec || !qmp_arg_type_ok(QMP_ARG_STR, exec)) {
+        return true;
+    }
+    cmd = qmp_commands ? g_hash_table_lookup(qmp_commands,
+                                             json_node_get_string(exec))
+                       : NULL;
+    return !cmd || (cmd->flags & (QMP_CMD_ALLOW_STARTUP |
+                                  QMP_CMD_ALLOW_PRECONFIG_NEGOTIATION));
+}
+
+static void qmp_answer(QmpMonitor *mon, JsonNode *req, Error *err);
+
+/* Answer what start-up held, in order. */
+static void qmp_release_held(QmpMonitor *mon)
+{
+    QmpHeld *h;
+
+    while ((h = g_queue_pop_head(&mon->held))) {
+        qmp_answer(mon, h->req, h->err);
+        g_free(h);
+    }
+}
+
+static void qmp_drop_held(QmpMonitor *mon)
+{
+    QmpHeld *h;
+
+    while ((h = g_queue_pop_head(&mon->held))) {
+        if (h->req) {
+            json_node_unref(h->req);
+        }
+        error_free(h->err);
+        g_free(h);
+    }
+}
+
 static void qmp_handle_message(void *opaque, JsonNode *req, Error *err)
 {
     QmpMonitor *mon = opaque;
+
+    if (monitor_in_startup() && !qmp_runs_at_startup(mon, req)) {
+        /* The reply comes once memvm has started, as it did before. */
+        QmpHeld *h = g_new0(QmpHeld, 1);
+
+        h->req = req;
+        h->err = err;
+        g_queue_push_tail(&mon->held, h);
+        monitor_hold_input();
+        return;
+    }
+    /* Held requests came first: their replies must, too. */
+    qmp_release_held(mon);
+    qmp_answer(mon, req, err);
+}
+
+static void qmp_answer(QmpMonitor *mon, JsonNode *req, Error *err)
+{
     JsonObject *rsp;
 
     if (err) {
@@ -538,6 +625,7 @@ static void qmp_chr_event(void *opaque, ChrEvent event)
 
     /* Each client starts afresh; a half-sent command is dropped. */
     json_streamer_reset(&mon->streamer);
+    qmp_drop_held(mon);
     mon->negotiated = false;
     mon->oob = false;
     if (event == CHR_EVENT_OPENED) {
@@ -633,7 +721,12 @@ void monitor_cleanup(void)
 
         chr_close(mon->chr);
         json_streamer_destroy(&mon->streamer);
+        qmp_drop_held(mon);
         g_free(mon);
+    }
+    if (monitor_release_idle) {
+        g_source_remove(monitor_release_idle);
+        monitor_release_idle = 0;
     }
     if (qmp_monitors) {
         g_ptr_array_free(qmp_monitors, TRUE);
@@ -641,6 +734,52 @@ void monitor_cleanup(void)
     }
     hmp_cleanup();
     stdio_claimed = false;
+}
+
+/* --- start-up ---------------------------------------------------------- */
+
+
+bool monitor_in_startup(void)
+{
+    return monitor_starting;
+}
+
+void monitor_hold_input(void)
+{
+    monitor_holding = true;
+}
+
+static gboolean monitor_release(gpointer opaque)
+{
+    monitor_release_idle = 0;
+    monitor_holding = false;
+    for (guint i = 0; qmp_monitors && i < qmp_monitors->len; i++) {
+        qmp_release_held(g_ptr_array_index(qmp_monitors, i));
+    }
+    hmp_release_held();
+    return G_SOURCE_REMOVE;
+}
+
+void monitor_poll_startup(void)
+{
+    /* Only the main thread owns the monitors; no monitors, nothing to do. */
+    if (!qemu_in_main_thread() || monitor_starting ||
+        (!qmp_monitors && !hmp_has_monitors())) {
+        return;
+    }
+    /* Held input waits for the main loop, not for the next poll. */
+    if (monitor_release_idle) {
+        g_source_remove(monitor_release_idle);
+        monitor_release_idle = 0;
+    }
+    monitor_starting = true;
+    while (g_main_context_iteration(NULL, FALSE)) {
+        /* Until nothing more is ready. */
+    }
+    monitor_starting = false;
+    if (monitor_holding) {
+        monitor_release_idle = g_idle_add(monitor_release, NULL);
+    }
 }
 
 /* --- qmp_capabilities ------------------------------------------------- */

@@ -986,6 +986,10 @@ static bool parse_into(ObjectProperty *prop, const char *value, PropValue *v,
     case PROP_KIND_BOOL:
         return parse_option_bool(prop->name, value, &v->b, errp);
     case PROP_KIND_UINT:
+        if (prop->uint_word && !strcmp(value, prop->uint_word)) {
+            v->u = prop->uint_word_value;
+            return true;
+        }
         return parse_property_uint(prop->name, value, prop->max, &v->u,
                                    errp);
     case PROP_KIND_INT: {
@@ -1194,6 +1198,12 @@ bool object_property_set_json(Object *obj, const char *name, JsonNode *value,
     case PROP_KIND_UINT:
     case PROP_KIND_SIZE:
     case PROP_KIND_INT:
+        if (prop->uint_word && JSON_NODE_HOLDS_VALUE(value) &&
+            json_node_get_value_type(value) == G_TYPE_STRING &&
+            !strcmp(json_node_get_string(value), prop->uint_word)) {
+            v.u = prop->uint_word_value;
+            break;
+        }
         if (!json_expect(value, G_TYPE_INT64, name,
                          prop->kind == PROP_KIND_SIZE ? "size" : "integer",
                          errp)) {
@@ -1421,6 +1431,16 @@ ObjectProperty *object_class_property_add_uint(
                                      accessors_new(get, set));
     prop->max = max;
     return prop;
+}
+
+void object_class_property_set_uint_word(ObjectClass *oc, const char *name,
+                                         const char *word, uint64_t value)
+{
+    ObjectProperty *prop = object_class_property_find(oc, name);
+
+    g_assert(prop && prop->kind == PROP_KIND_UINT && value > prop->max);
+    prop->uint_word = word;
+    prop->uint_word_value = value;
 }
 
 ObjectProperty *object_class_property_add_size(

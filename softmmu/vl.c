@@ -105,6 +105,8 @@ static void vl_warn_opts(const char *opt, const char *arg, QemuOpts *opts)
 static G_NORETURN void vl_fail(Error *err)
 {
     error_report_err(err);
+    /* Monitors may be open already: their unix sockets go away. */
+    monitor_cleanup();
     exit(EXIT_FAILURE);
 }
 
@@ -1110,6 +1112,12 @@ int main(int argc, char **argv)
     current_accel = accel;
     ac = ACCEL_GET_CLASS(accel);
     open_chardevs(&c);
+    /*
+     * Before the board and its RAM, as QEMU opens them: a client may then
+     * connect while guest RAM is preallocated, and gets the progress
+     * events and answers to queries (monitor_poll_startup()).
+     */
+    open_monitors(&c);
 
     if (!machine_run_board_init(ms, c.mem_path, c.mem_prealloc, &err)) {
         vl_fail(err);
@@ -1120,7 +1128,6 @@ int main(int argc, char **argv)
     if (ac->init_machine && !ac->init_machine(accel, ms, &err)) {
         vl_fail(err);
     }
-    open_monitors(&c);
     if (c.qtest && !qtest_server_init(c.qtest, c.qtest_log, &err)) {
         vl_fail(err);
     }

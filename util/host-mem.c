@@ -131,6 +131,20 @@ uint64_t host_mem_default_huge_page_size(void)
     return 0;
 }
 
+uint64_t host_mem_thp_size(void)
+{
+    g_autofree char *text = NULL;
+    uint64_t size;
+
+    if (!g_file_get_contents("/sys/kernel/mm/transparent_hugepage/"
+                             "hpage_pmd_size", &text, NULL, NULL)) {
+        return 0;
+    }
+    size = g_ascii_strtoull(text, NULL, 10);
+    /* Anything else is no size host_mem_map() could align to. */
+    return size && !(size & (size - 1)) ? size : 0;
+}
+
 uint64_t host_mem_path_page_size(const char *path)
 {
     struct statfs fs;

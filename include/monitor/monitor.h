@@ -33,6 +33,11 @@ typedef enum QmpCommandFlags {
     QMP_CMD_NONE = 0,
     /* Allowed before qmp_capabilities (only qmp_capabilities itself). */
     QMP_CMD_ALLOW_PRECONFIG_NEGOTIATION = 1 << 0,
+    /*
+     * Allowed while memvm starts (monitor_poll_startup()): only queries
+     * that read what already exists.
+     */
+    QMP_CMD_ALLOW_STARTUP = 1 << 1,
 } QmpCommandFlags;
 
 /*
@@ -67,6 +72,19 @@ const char *qmp_command_schema(const char *name);
  * the main thread the event is timestamped now and sent from the main loop.
  */
 void qmp_event_emit(const char *event, JsonObject *data);
+
+/*
+ * While start-up keeps the main loop from running (guest RAM being
+ * preallocated), serve the monitors once, without blocking: accept
+ * clients, greet them, send queued events, answer the QMP commands
+ * registered with QMP_CMD_ALLOW_STARTUP.  Anything else a client sends
+ * (another command, and what follows it; HMP input) is held and answered,
+ * in order, from the main loop once memvm has started, as if the
+ * monitor had not been served before.
+ */
+void monitor_poll_startup(void);
+/* Whether monitor_poll_startup() is serving the monitors right now. */
+bool monitor_in_startup(void);
 
 /* {"qemu": {"major": 7, "minor": 2, "micro": 0}, "package": "memvm-..."} */
 JsonObject *qmp_version_info(void);
@@ -153,6 +171,12 @@ JsonNode *qmp_json_parse(const char *text, size_t len, Error **errp);
 struct Chardev *monitor_open_chardev(const char *spec, Error **errp);
 /* Close the human monitors (monitor_cleanup() calls it). */
 void hmp_cleanup(void);
+/* Whether a human monitor is open. */
+bool hmp_has_monitors(void);
+/* A monitor holds input until start-up is over (monitor_poll_startup). */
+void monitor_hold_input(void);
+/* Run the HMP input held during start-up. */
+void hmp_release_held(void);
 /* @text with every "\n" turned into "\r\n"; caller frees. */
 char *hmp_output_crlf(const char *text);
 

@@ -284,6 +284,13 @@ uint64_t host_mem_fd_page_size(int fd);
  */
 uint64_t host_mem_default_huge_page_size(void);
 
+/*
+ * The size of a transparent huge page (the PMD size the kernel reports in
+ * /sys/kernel/mm/transparent_hugepage/hpage_pmd_size); 0 when the kernel
+ * has no THP.
+ */
+uint64_t host_mem_thp_size(void);
+
 /* Same for the file system @path is on; the host page size on failure. */
 uint64_t host_mem_path_page_size(const char *path);
 

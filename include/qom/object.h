@@ -80,6 +80,9 @@ struct ObjectProperty {
     PropKind kind;
     const char *const *enum_table;  /* ENUM: NULL-terminated names */
     uint64_t max;           /* UINT/SIZE/UINT_LIST upper bound */
+    /* UINT: a word that also sets it, to a value no number can (> max). */
+    const char *uint_word;
+    uint64_t uint_word_value;
     ObjectPropertyGet *get;
     ObjectPropertySet *set;
     void (*release)(Object *obj, ObjectProperty *prop);
@@ -248,6 +251,14 @@ ObjectProperty *object_class_property_add_uint(
     ObjectClass *oc, const char *name, const char *type, uint64_t max,
     uint64_t (*get)(Object *obj, Error **errp),
     bool (*set)(Object *obj, uint64_t value, Error **errp));
+/*
+ * Let the UINT property @name of @oc also take @word (a string literal,
+ * "auto") on the command line and as a JSON string, meaning @value, which
+ * must be above the property's maximum so that no number means the same.
+ * Numbers keep their meaning; getters still return numbers.
+ */
+void object_class_property_set_uint_word(ObjectClass *oc, const char *name,
+                                         const char *word, uint64_t value);
 ObjectProperty *object_class_property_add_size(
     ObjectClass *oc, const char *name,
     uint64_t (*get)(Object *obj, Error **errp),

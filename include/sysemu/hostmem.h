@@ -132,6 +132,25 @@ void host_memory_backend_set_origin(HostMemoryBackend *backend,
                                     const char *origin);
 bool host_memory_backends_start(Error **errp);
 
+/*
+ * For backends/ only: the x-MEMDEV_PREALLOC_PROGRESS events of one
+ * preallocation of @n backends (backends/hostmem-progress.c).  start()
+ * sends "started", update() "running" at most twice a second, end() the
+ * final "completed", "failed" or "interrupted"; sizes in bytes.
+ */
+typedef struct HostMemProgress {
+    GPtrArray *ids;             /* of char *, the backends' ids */
+    uint64_t total;
+    gint64 last;                /* monotonic time of the last event, us */
+} HostMemProgress;
+
+void host_memory_progress_start(HostMemProgress *p,
+                                HostMemoryBackend *const *backends,
+                                unsigned n);
+void host_memory_progress_update(HostMemProgress *p, uint64_t done);
+void host_memory_progress_end(HostMemProgress *p, uint64_t done, bool ok,
+                              bool interrupted);
+
 /* For "info memdev" / query-memdev: every backend under /objects. */
 GSList *host_memory_backend_list(void);
 

@@ -33,8 +33,15 @@ with VM(['-M', 'none', '-accel', 'qtest']) as vm:
     ver = by_name[by_name['query-version']['ret-type']]
     t.eq([m['name'] for m in ver['members']], ['qemu', 'package'],
          'query-version return type')
+    usage = by_name[by_name['x-query-memdev-usage']['ret-type']]
+    usage = by_name[usage['element-type']]
+    t.eq([m['name'] for m in usage['members']],
+         ['id', 'size', 'populated', 'nodes', 'node-unknown',
+          'node-sample-stride', 'page-sizes'],
+         'x-query-memdev-usage return type')
     t.eq(sorted(e['name'] for e in schema if e['meta-type'] == 'event'),
-         ['RESET', 'RESUME', 'SHUTDOWN', 'STOP'], 'events memvm emits')
+         ['RESET', 'RESUME', 'SHUTDOWN', 'STOP',
+          'x-MEMDEV_PREALLOC_PROGRESS'], 'events memvm emits')
     t.eq(vm.qmp.command('query-target'), {'arch': 'x86_64'}, 'query-target')
     kvm = vm.qmp.command('query-kvm')
     t.eq(kvm['enabled'], False, 'query-kvm: not enabled under qtest')

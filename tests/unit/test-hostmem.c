@@ -283,8 +283,54 @@ static void test_prealloc_threads_and_names(void)
                  "take value '0'", "size", "1M", "prealloc-threads", "0",
                  NULL);
     expect_error(TYPE_MEMORY_BACKEND_RAM,
+                 "Parameter 'prealloc-threads' expects a uint64 value",
+                 "size", "1M", "prealloc-threads", "automatic", NULL);
+    expect_error(TYPE_MEMORY_BACKEND_RAM,
                  "Parameter 'host-nodes' expects a uint64 value or range",
                  "size", "1M", "host-nodes", "x", "policy", "bind", NULL);
+}
+
+/* "auto" beside QEMU's numbers: the command line, QMP, qom-set. */
+static void test_prealloc_threads_auto(void)
+{
+    Object *obj = add_backend(TYPE_MEMORY_BACKEND_RAM, "r5", &error_abort,
+                              "size", "2M", "prealloc-threads", "3", NULL);
+    HostMemoryBackend *b = MEMORY_BACKEND(obj);
+    JsonNode *node;
+
+    g_assert_cmpuint(b->prealloc_threads, ==, 3);
+    g_assert_true(object_property_parse(obj, "prealloc-threads", "auto",
+                                        &error_abort));
+    g_assert_cmpuint(b->prealloc_threads, ==, 0);
+    g_assert_cmpuint(object_property_get_uint(obj, "prealloc-threads",
+                                              &error_abort), ==,
+                     host_mem_affinity_cpus());
+    /* Over QMP an integer keeps its meaning, and "auto" is a string. */
+    node = json_node_init_int(json_node_alloc(), 2);
+    g_assert_true(object_property_set_json(obj, "prealloc-threads", node,
+                                           &error_abort));
+    json_node_unref(node);
+    g_assert_cmpuint(b->prealloc_threads, ==, 2);
+    node = json_node_init_string(json_node_alloc(), "auto");
+    g_assert_true(object_property_set_json(obj, "prealloc-threads", node,
+                                           &error_abort));
+    json_node_unref(node);
+    g_assert_cmpuint(b->prealloc_threads, ==, 0);
+    {
+        Error *err = NULL;
+
+        node = json_node_init_string(json_node_alloc(), "4");
+        g_assert_false(object_property_set_json(obj, "prealloc-threads",
+                                                node, &err));
+        json_node_unref(node);
+        g_assert_cmpstr(error_get_pretty(err), ==, "Invalid parameter type "
+                        "for 'prealloc-threads', expected: integer");
+        error_free(err);
+    }
+    g_assert_cmpstr(object_class_property_get_default_str(
+                        obj->klass, "prealloc-threads"), ==,
+                    "auto");
+    g_assert_true(user_creatable_del("r5", &error_abort));
 }
 
 static void test_memfd_properties(void)
@@ -325,6 +371,8 @@ int main(int argc, char **argv)
     g_test_add_func("/hostmem/file-properties", test_file_properties);
     g_test_add_func("/hostmem/prealloc-threads-names",
                     test_prealloc_threads_and_names);
+    g_test_add_func("/hostmem/prealloc-threads-auto",
+                    test_prealloc_threads_auto);
     g_test_add_func("/hostmem/memfd-properties", test_memfd_properties);
     return g_test_run();
 }
