@@ -18,9 +18,8 @@ up (timer interrupts through the GIC), the timer's interrupt count in
 interrupt) and the awk, told to stop, prints the sum that Python
 computes for the same number of steps.
 
-Bad input: a stream for a GIC with another interrupt count, and one
-whose generic timer section has a version this memvm does not know, are
-refused naming the section.
+Bad device sections are refused in tests/qtest/test-migrate-live.py,
+which needs no kernel.
 No timing is asserted: each wait has a generous limit (a hang fails).
 """
 import contextlib
@@ -211,33 +210,16 @@ def saved_case(t, tmp, initrd):
     with guest(initrd, os.path.join(tmp, 'src2-uart.sock')) as (src, con):
         before = source_side(t, what, src, con)
         if before is None:
-            return None
+            return
         info = migrate(src, 'exec:cat > ' + saved)
         if not t.eq(info.get('status'), 'completed',
                     what + ': the machine is saved'):
             t.diag('%r\n%s' % (info, src.read_stderr()))
-            return None
+            return
     with guest(initrd, os.path.join(tmp, 'dst2-uart.sock'),
                ['-incoming', 'exec:cat ' + saved]) as (dst, con):
         dst_runs(t, what, dst)
         destination_side(t, what, dst, con, before)
-    return saved
-
-
-def refused(t, tmp, initrd, saved, old, new, message, what):
-    """The stream with @old replaced by @new: the destination exits 1
-    with @message."""
-    with open(saved, 'rb') as f:
-        stream = f.read()
-    bad = os.path.join(tmp, 'bad')
-    with open(bad, 'wb') as f:
-        f.write(stream.replace(old, new, 1))
-    uart = os.path.join(tmp, 'bad-uart.sock')
-    with VM(machine_args(initrd, uart) + ['-incoming', 'exec:cat ' + bad],
-            arch='aarch64', may_refuse=True, timeout=WAIT) as dst:
-        status = dst.wait(WAIT)
-        t.ok(old in stream and status == 1 and message in dst.stderr, what,
-             'status %s, stderr:\n%s' % (status, dst.stderr))
 
 
 def main():
@@ -252,22 +234,7 @@ def main():
     try:
         initrd = make_initrd(tmp)
         live_case(t, tmp, initrd)
-        saved = saved_case(t, tmp, initrd)
-        if saved:
-            # The GIC section: idstr, instance 0, version 1, then the
-            # number of interrupts (288: 256 SPIs and 32 banked).
-            gic = b'\x0dmemvm-arm-gic\x00\x00\x00\x00\x00\x00\x00\x01'
-            refused(t, tmp, initrd, saved, gic + b'\x00\x00\x01\x20',
-                    gic + b'\x00\x00\x01\x40',
-                    "memvm-arm-gic: the stream's GIC has 320 interrupts "
-                    "and 1 CPUs, this machine's 288 and 1",
-                    'a GIC of another size is refused, naming it')
-            timer = b'\x10memvm-arm-gtimer\x00\x00\x00\x00'
-            refused(t, tmp, initrd, saved, timer + b'\x00\x00\x00\x01',
-                    timer + b'\x00\x00\x00\x07',
-                    "savevm: unsupported version 7 for 'memvm-arm-gtimer' "
-                    "v1", 'a timer section of an unknown version is '
-                    'refused, naming it')
+        saved_case(t, tmp, initrd)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     t.done()
