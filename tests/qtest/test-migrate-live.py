@@ -24,6 +24,7 @@ generic timer section has an unknown version, is refused by the
 destination with a message naming it.
 """
 import os
+import shutil
 import tempfile
 
 from liveguest import (GUEST_DIR, WAIT, Serial, expected_checksum,
@@ -181,6 +182,13 @@ def bad_arm_sections(t):
                'no aarch64-live.elf')
         return
     tmp = tempfile.mkdtemp(prefix='memvm-live-')
+    try:
+        bad_arm_streams(t, tmp, image)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bad_arm_streams(t, tmp, image):
     saved = os.path.join(tmp, 'saved')
     args = ['-M', 'virt', '-m', '64M', '-kernel', image, '-serial', 'null']
     with VM(args + ['-S'], arch='aarch64') as src:
