@@ -350,7 +350,7 @@ static bool a64_setup(TCGCPU *cpu, MachineState *ms, Error **errp)
     for (int i = 0; i < ARM_GTIMER_NUM; i++) {
         timer_out[i] = cpu_irq_timer_output(cpu->index, i);
     }
-    a->gtimer = arm_gtimer_new(timer_out);
+    a->gtimer = arm_gtimer_new(timer_out, cpu->index);
     return true;
 }
 
@@ -454,6 +454,17 @@ static bool a64_boot_regs(TCGCPU *cpu, const GuestBootInfo *boot,
     return true;
 }
 
+/*
+ * The engine caches the EL, the MMU's state and more in its translation
+ * flags, which raw register writes do not update.
+ */
+static void a64_post_load(TCGCPU *cpu)
+{
+    A64CPU *a = cpu->arch;
+
+    a64_uc_rebuild_hflags(&a->uc);
+}
+
 static void a64_dump_regs(TCGCPU *cpu, GString *out)
 {
     uint64_t pstate = tcg_reg_read(cpu, UC_ARM64_REG_PSTATE);
@@ -503,6 +514,7 @@ static const TCGArchOps aarch64_ops = {
     .teardown = a64_teardown,
     .apply_irq = a64_apply_irq,
     .boot_regs = a64_boot_regs,
+    .post_load = a64_post_load,
     .dump_regs = a64_dump_regs,
     .translating = a64_translating,
 };

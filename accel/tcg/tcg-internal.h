@@ -46,6 +46,11 @@ typedef struct TCGArchOps {
     void (*apply_irq)(TCGCPU *cpu, int line, int level);
     /* Registers at boot, after the engine's own reset (docs/boot.md). */
     bool (*boot_regs)(TCGCPU *cpu, const GuestBootInfo *boot, Error **errp);
+    /*
+     * After a migration stream's registers were written (vCPU paused):
+     * what the engine derives from them.  NULL when nothing is.
+     */
+    void (*post_load)(TCGCPU *cpu);
     /* Registers in the spirit of QEMU's "info registers". */
     void (*dump_regs)(TCGCPU *cpu, GString *out);
     /*

@@ -245,6 +245,15 @@ static bool pl011_load(QEMUFile *f, void *opaque, int version_id,
     s->dmacr = qemu_get_be32(f) & 0x7;
     ok = uart_rx_load(f, "memvm-pl011", s->rx, PL011_RX_SIZE, &s->rx_head,
                       &s->rx_count, errp);
+    if (ok) {
+        /*
+         * The line is RIS & IMSC, a function of what was just loaded;
+         * drive it even if our idea of its level agrees, since the
+         * interrupt controller's state came from another machine.
+         */
+        s->irq_level = (pl011_ris_locked(s) & s->imsc) != 0;
+        qemu_set_irq(s->irq, s->irq_level);
+    }
     g_mutex_unlock(&s->lock);
     return ok;
 }

@@ -6,6 +6,7 @@
  * identification values are the ones QEMU 7.2's GICv2 model reports.
  */
 #include "hw/intc/arm_gic.h"
+#include "migration/register.h"
 #include "qom/object.h"
 
 OBJECT_DECLARE_SIMPLE_TYPE(GICState, ARM_GIC)
@@ -523,6 +524,157 @@ static const MemoryRegionOps gic_cpu_ops = {
     .max_access_size = 4,
 };
 
+/* --- migration: section "memvm-arm-gic" (docs/migration-devices.md) -- */
+
+#define GIC_VMSTATE_VERSION 1
+
+enum {
+    GIC_VM_ENABLED = 1,
+    GIC_VM_LATCHED = 2,
+    GIC_VM_ACTIVE = 4,
+    GIC_VM_LEVEL = 8,
+    GIC_VM_EDGE = 16,
+};
+
+static unsigned gic_nslots(GICState *s)
+{
+    return s->num_cpu * GIC_INTERNAL + s->num_irq - GIC_INTERNAL;
+}
+
+static void gic_save(QEMUFile *f, void *opaque)
+{
+    GICState *s = opaque;
+
+    g_mutex_lock(&s->lock);
+    qemu_put_be32(f, s->num_irq);
+    qemu_put_be32(f, s->num_cpu);
+    qemu_put_byte(f, s->dist_enabled);
+    for (unsigned i = 0; i < gic_nslots(s); i++) {
+        GICIrq *irq = &s->irqs[i];
+
+        qemu_put_byte(f, (irq->enabled ? GIC_VM_ENABLED : 0) |
+                         (irq->latched ? GIC_VM_LATCHED : 0) |
+                         (irq->active ? GIC_VM_ACTIVE : 0) |
+                         (irq->level ? GIC_VM_LEVEL : 0) |
+                         (irq->edge ? GIC_VM_EDGE : 0));
+        qemu_put_byte(f, irq->priority);
+        qemu_put_byte(f, irq->targets);
+        qemu_put_byte(f, irq->sgi_sources);
+    }
+    for (int cpu = 0; cpu < s->num_cpu; cpu++) {
+        GICCpu *c = &s->cpu[cpu];
+
+        qemu_put_be32(f, c->ctlr);
+        qemu_put_byte(f, c->pmr);
+        qemu_put_byte(f, c->bpr);
+        qemu_put_be32(f, c->ack_depth);
+        for (unsigned i = 0; i < c->ack_depth; i++) {
+            qemu_put_be16(f, c->ack_id[i]);
+            qemu_put_byte(f, c->ack_prio[i]);
+        }
+    }
+    g_mutex_unlock(&s->lock);
+}
+
+static bool gic_load_locked(GICState *s, QEMUFile *f, Error **errp)
+{
+    uint32_t num_irq = qemu_get_be32(f);
+    uint32_t num_cpu = qemu_get_be32(f);
+
+    if (qemu_file_get_error(f)) {
+        goto short_stream;
+    }
+    if (num_irq != (uint32_t)s->num_irq || num_cpu != (uint32_t)s->num_cpu) {
+        error_setg(errp, "memvm-arm-gic: the stream's GIC has %" PRIu32
+                   " interrupts and %" PRIu32 " CPUs, this machine's %d "
+                   "and %d", num_irq, num_cpu, s->num_irq, s->num_cpu);
+        return false;
+    }
+    s->dist_enabled = qemu_get_byte(f) & 1;
+    for (unsigned i = 0; i < gic_nslots(s); i++) {
+        GICIrq *irq = &s->irqs[i];
+        uint8_t flags = qemu_get_byte(f);
+
+        irq->enabled = flags & GIC_VM_ENABLED;
+        irq->latched = flags & GIC_VM_LATCHED;
+        irq->active = flags & GIC_VM_ACTIVE;
+        irq->level = flags & GIC_VM_LEVEL;
+        irq->edge = flags & GIC_VM_EDGE;
+        irq->priority = qemu_get_byte(f);
+        irq->targets = qemu_get_byte(f) & ((1u << s->num_cpu) - 1);
+        irq->sgi_sources = qemu_get_byte(f) & ((1u << s->num_cpu) - 1);
+    }
+    for (int cpu = 0; cpu < s->num_cpu; cpu++) {
+        GICCpu *c = &s->cpu[cpu];
+        uint32_t depth;
+
+        c->ctlr = qemu_get_be32(f) & 0x3ff;
+        c->pmr = qemu_get_byte(f);
+        c->bpr = qemu_get_byte(f) & 7;
+        depth = qemu_get_be32(f);
+        if (qemu_file_get_error(f)) {
+            goto short_stream;
+        }
+        if (depth > (uint32_t)s->num_irq) {
+            error_setg(errp, "memvm-arm-gic: CPU %d has %" PRIu32 " active "
+                       "priorities, at most %d can be", cpu, depth,
+                       s->num_irq);
+            return false;
+        }
+        for (uint32_t i = 0; i < depth; i++) {
+            uint16_t id = qemu_get_be16(f);
+
+            if (id >= s->num_irq) {
+                error_setg(errp, "memvm-arm-gic: CPU %d: active interrupt "
+                           "%u is not one of the %d", cpu, id, s->num_irq);
+                return false;
+            }
+            c->ack_id[i] = id;
+            c->ack_prio[i] = qemu_get_byte(f);
+        }
+        c->ack_depth = depth;
+        /* The CPU's input is low on a new machine: raise it again. */
+        c->out_level = false;
+    }
+    if (qemu_file_get_error(f)) {
+        goto short_stream;
+    }
+    return true;
+
+short_stream:
+    error_setg(errp, "memvm-arm-gic: stream ends early");
+    return false;
+}
+
+static bool gic_load(QEMUFile *f, void *opaque, int version_id,
+                     Error **errp)
+{
+    GICState *s = opaque;
+    bool ok;
+
+    g_mutex_lock(&s->lock);
+    ok = gic_load_locked(s, f, errp);
+    g_mutex_unlock(&s->lock);
+    if (ok) {
+        gic_update(s);
+    }
+    return ok;
+}
+
+static const VMStateDescField gic_fields[] = {
+    { "num_irq", "uint32", 4 }, { "num_cpu", "uint32", 4 },
+    { "dist_enabled", "uint8", 1 }, { "irq_state", "buffer", 0 },
+    { "cpu_state", "buffer", 0 },
+    { NULL }
+};
+
+static const SaveVMHandlers gic_handlers = {
+    .save_state = gic_save,
+    .load_state = gic_load,
+    .vmsd_name = "memvm-arm-gic",
+    .fields = gic_fields,
+};
+
 GICState *arm_gic_new(MemoryRegion *sysmem, hwaddr dist_base,
                       hwaddr cpu_base, int num_irq, int num_cpu,
                       Error **errp)
@@ -560,6 +712,8 @@ GICState *arm_gic_new(MemoryRegion *sysmem, hwaddr dist_base,
                           "gic_cpu", GIC_CPU_SIZE);
     memory_region_add_subregion(sysmem, dist_base, &s->dist_mr);
     memory_region_add_subregion(sysmem, cpu_base, &s->cpu_mr);
+    register_savevm_live("memvm-arm-gic", 0, GIC_VMSTATE_VERSION,
+                         &gic_handlers, s);
     return s;
 }
 
@@ -597,6 +751,7 @@ static void gic_instance_finalize(Object *obj)
 
     /* The regions exist once arm_gic_new() got past its checks. */
     if (s->dist_mr.container) {
+        unregister_savevm("memvm-arm-gic", 0, s);
         memory_region_del_subregion(s->dist_mr.container, &s->dist_mr);
         memory_region_del_subregion(s->cpu_mr.container, &s->cpu_mr);
         memory_region_finalize(&s->dist_mr);

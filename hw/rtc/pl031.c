@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "hw/rtc/pl031.h"
+#include "migration/register.h"
 #include "qom/object.h"
 
 OBJECT_DECLARE_SIMPLE_TYPE(PL031State, PL031)
@@ -114,6 +115,62 @@ static const MemoryRegionOps pl031_ops = {
     .max_access_size = 4,
 };
 
+/* --- migration: section "memvm-pl031" (docs/migration-devices.md) --- */
+
+#define PL031_VMSTATE_VERSION 1
+
+/*
+ * The offset to host UTC travels, not the count: a real RTC keeps
+ * counting while its machine is moved, and both hosts' clocks are UTC.
+ */
+static void pl031_save(QEMUFile *f, void *opaque)
+{
+    PL031State *s = opaque;
+
+    g_mutex_lock(&s->lock);
+    qemu_put_be64(f, s->offset);
+    qemu_put_be32(f, s->mr);
+    qemu_put_be32(f, s->imsc);
+    qemu_put_be32(f, s->ris);
+    g_mutex_unlock(&s->lock);
+}
+
+static bool pl031_load(QEMUFile *f, void *opaque, int version_id,
+                       Error **errp)
+{
+    PL031State *s = opaque;
+    int64_t offset = qemu_get_be64(f);
+    uint32_t mr = qemu_get_be32(f);
+    uint32_t imsc = qemu_get_be32(f);
+    uint32_t ris = qemu_get_be32(f);
+
+    if (qemu_file_get_error(f)) {
+        error_setg(errp, "memvm-pl031: stream ends early");
+        return false;
+    }
+    g_mutex_lock(&s->lock);
+    s->offset = offset;
+    s->mr = mr;
+    s->imsc = imsc & 1;
+    s->ris = ris & 1;
+    pl031_update_locked(s);
+    g_mutex_unlock(&s->lock);
+    return true;
+}
+
+static const VMStateDescField pl031_fields[] = {
+    { "offset", "int64", 8 }, { "mr", "uint32", 4 },
+    { "imsc", "uint32", 4 }, { "ris", "uint32", 4 },
+    { NULL }
+};
+
+static const SaveVMHandlers pl031_handlers = {
+    .save_state = pl031_save,
+    .load_state = pl031_load,
+    .vmsd_name = "memvm-pl031",
+    .fields = pl031_fields,
+};
+
 static void pl031_instance_init(Object *obj)
 {
     g_mutex_init(&PL031(obj)->lock);
@@ -127,6 +184,8 @@ PL031State *pl031_create(MemoryRegion *sysmem, hwaddr base, qemu_irq irq)
     memory_region_init_io(&s->iomem, OBJECT(s), &pl031_ops, s, "pl031",
                           PL031_MMIO_SIZE);
     memory_region_add_subregion(sysmem, base, &s->iomem);
+    register_savevm_live("memvm-pl031", 0, PL031_VMSTATE_VERSION,
+                         &pl031_handlers, s);
     return s;
 }
 

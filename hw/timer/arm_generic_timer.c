@@ -2,9 +2,11 @@
  * Arm generic timer of one CPU (see include/hw/timer/arm_generic_timer.h).
  */
 #include <glib.h>
+#include <inttypes.h>
 #include <time.h>
 
 #include "hw/timer/arm_generic_timer.h"
+#include "migration/register.h"
 
 /* Encoding of the timer registers: op0 3, op1 3, CRn 14, then CRm/op2. */
 #define GT_OP0 3
@@ -31,6 +33,7 @@ struct ArmGenericTimer {
     GTimerState timer[ARM_GTIMER_NUM];
     bool quit;
     GThread *thread;
+    uint32_t instance;          /* of its migration section: the CPU's */
 };
 
 static int64_t host_now_ns(void)
@@ -109,7 +112,82 @@ static gpointer gtimer_thread(gpointer opaque)
     return NULL;
 }
 
-ArmGenericTimer *arm_gtimer_new(qemu_irq outputs[ARM_GTIMER_NUM])
+/*
+ * --- migration: section "memvm-arm-gtimer" (docs/migration-devices.md)
+ *
+ * The counter's value travels and the destination's counter continues
+ * from it: the guest's clock never runs backwards and does not count the
+ * time the machine was stopped, as QEMU's virtual clock does not.
+ */
+#define GTIMER_VMSTATE_VERSION 1
+
+static void gtimer_save(QEMUFile *f, void *opaque)
+{
+    ArmGenericTimer *t = opaque;
+
+    g_mutex_lock(&t->lock);
+    qemu_put_be64(f, count_locked(t));
+    for (int i = 0; i < ARM_GTIMER_NUM; i++) {
+        qemu_put_be32(f, t->timer[i].ctl);
+        qemu_put_be64(f, t->timer[i].cval);
+    }
+    g_mutex_unlock(&t->lock);
+}
+
+static bool gtimer_load(QEMUFile *f, void *opaque, int version_id,
+                        Error **errp)
+{
+    ArmGenericTimer *t = opaque;
+    uint64_t count = qemu_get_be64(f);
+    uint32_t ctl[ARM_GTIMER_NUM];
+    uint64_t cval[ARM_GTIMER_NUM];
+
+    for (int i = 0; i < ARM_GTIMER_NUM; i++) {
+        ctl[i] = qemu_get_be32(f);
+        cval[i] = qemu_get_be64(f);
+    }
+    if (qemu_file_get_error(f)) {
+        error_setg(errp, "memvm-arm-gtimer %" PRIu32 ": stream ends early",
+                   t->instance);
+        return false;
+    }
+    /* The host's monotonic nanoseconds must hold count 0's start. */
+    if (count > (uint64_t)INT64_MAX / ARM_GTIMER_NS_PER_TICK / 2) {
+        error_setg(errp, "memvm-arm-gtimer %" PRIu32 ": counter 0x%"
+                   PRIx64 " is out of range", t->instance, count);
+        return false;
+    }
+    g_mutex_lock(&t->lock);
+    t->start_ns = host_now_ns() - (int64_t)(count * ARM_GTIMER_NS_PER_TICK);
+    for (int i = 0; i < ARM_GTIMER_NUM; i++) {
+        t->timer[i].ctl = ctl[i] & (ARM_GTIMER_CTL_ENABLE |
+                                    ARM_GTIMER_CTL_IMASK);
+        t->timer[i].cval = cval[i];
+        /* Unknown: the interrupt controller came from another machine. */
+        t->timer[i].level = -1;
+    }
+    update_locked(t);
+    g_cond_broadcast(&t->cond);
+    g_mutex_unlock(&t->lock);
+    return true;
+}
+
+static const VMStateDescField gtimer_fields[] = {
+    { "count", "uint64", 8 },
+    { "phys_ctl", "uint32", 4 }, { "phys_cval", "uint64", 8 },
+    { "virt_ctl", "uint32", 4 }, { "virt_cval", "uint64", 8 },
+    { NULL }
+};
+
+static const SaveVMHandlers gtimer_handlers = {
+    .save_state = gtimer_save,
+    .load_state = gtimer_load,
+    .vmsd_name = "memvm-arm-gtimer",
+    .fields = gtimer_fields,
+};
+
+ArmGenericTimer *arm_gtimer_new(qemu_irq outputs[ARM_GTIMER_NUM],
+                                uint32_t instance)
 {
     ArmGenericTimer *t = g_new0(ArmGenericTimer, 1);
 
@@ -120,6 +198,9 @@ ArmGenericTimer *arm_gtimer_new(qemu_irq outputs[ARM_GTIMER_NUM])
         t->timer[i].out = outputs ? outputs[i] : NULL;
     }
     t->thread = g_thread_new("arm-gtimer", gtimer_thread, t);
+    t->instance = instance;
+    register_savevm_live("memvm-arm-gtimer", instance, GTIMER_VMSTATE_VERSION,
+                         &gtimer_handlers, t);
     return t;
 }
 
@@ -128,6 +209,7 @@ void arm_gtimer_free(ArmGenericTimer *t)
     if (!t) {
         return;
     }
+    unregister_savevm("memvm-arm-gtimer", t->instance, t);
     g_mutex_lock(&t->lock);
     t->quit = true;
     g_cond_broadcast(&t->cond);

@@ -22,22 +22,12 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                '..', 'qtest'))
+from linuxenv import APPEND, IMAGE, INITRD, LINUX_DIR  # noqa: E402
 from memvm import Tap, binary  # noqa: E402
 
-SOURCE = os.environ.get('MEMVM_SOURCE_DIR',
-                        os.path.join(os.path.dirname(__file__), '..', '..'))
-LINUX_DIR = os.environ.get('MEMVM_LINUX_DIR',
-                           os.path.join(SOURCE, 'build', 'linux'))
-IMAGE = os.path.join(LINUX_DIR, 'Image')
-INITRD = os.path.join(LINUX_DIR, 'initrd')
 QEMU = shutil.which('qemu-system-aarch64')
 # Sanitized builds run the same guest code (unicorn's), memvm slower.
 TIMEOUT = 900 if os.environ.get('MEMVM_SANITIZED') else 400
-# nokaslr: a randomly placed kernel now and then needs one more page
-# table page (MemTotal 4 KiB lower); without it both runs are repeatable.
-APPEND = 'console=ttyAMA0 panic=-1 nokaslr'
 
 # QEMU 7.2, -M virt -cpu cortex-a57, this kernel and initrd (for hosts
 # without QEMU): -m 1G, and two 512 MiB nodes.

@@ -19,9 +19,12 @@ the source's stopped) and, told 'q', ends with PASS and the checksum
 computed here from the rounds, the RAM map and the image range it printed.
 
 Also: a saved machine whose memvm-cpu section names another CPU or an
-unknown register is refused by the destination with a message naming it.
+unknown register, or (Arm virt) whose GIC has another size or whose
+generic timer section has an unknown version, is refused by the
+destination with a message naming it.
 """
 import os
+import shutil
 import tempfile
 
 from liveguest import (GUEST_DIR, WAIT, Serial, expected_checksum,
@@ -170,9 +173,57 @@ def bad_cpu_section(t):
                  'status %s, stderr:\n%s' % (status, dst.stderr))
 
 
+def bad_arm_sections(t):
+    """A saved Arm virt machine whose GIC or generic timer section was
+    altered: the destination names the section and exits 1."""
+    image = os.path.join(GUEST_DIR, 'aarch64-live.elf')
+    if not os.path.exists(image):
+        t.skip('memvm-arm-gic/-gtimer: bad sections refused',
+               'no aarch64-live.elf')
+        return
+    tmp = tempfile.mkdtemp(prefix='memvm-live-')
+    try:
+        bad_arm_streams(t, tmp, image)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bad_arm_streams(t, tmp, image):
+    saved = os.path.join(tmp, 'saved')
+    args = ['-M', 'virt', '-m', '64M', '-kernel', image, '-serial', 'null']
+    with VM(args + ['-S'], arch='aarch64') as src:
+        src.qmp.command('migrate', {'uri': 'exec:cat > ' + saved})
+        wait_for(lambda: src.qmp.command('query-migrate').get('status')
+                 in ('completed', 'failed'))
+    with open(saved, 'rb') as f:
+        stream = f.read()
+    # Each section: counted idstr, be32 instance, be32 version, body; the
+    # GIC's body starts with its number of interrupts (288).
+    gic = b'\x0dmemvm-arm-gic\x00\x00\x00\x00\x00\x00\x00\x01'
+    timer = b'\x10memvm-arm-gtimer\x00\x00\x00\x00'
+    cases = [
+        (gic + b'\x00\x00\x01\x20', gic + b'\x00\x00\x01\x40',
+         "memvm-arm-gic: the stream's GIC has 320 interrupts and 1 CPUs, "
+         "this machine's 288 and 1"),
+        (timer + b'\x00\x00\x00\x01', timer + b'\x00\x00\x00\x07',
+         "savevm: unsupported version 7 for 'memvm-arm-gtimer' v1"),
+    ]
+    for old, new, message in cases:
+        bad = os.path.join(tmp, 'bad')
+        with open(bad, 'wb') as f:
+            f.write(stream.replace(old, new, 1))
+        with VM(args + ['-incoming', 'exec:cat ' + bad], arch='aarch64',
+                may_refuse=True) as dst:
+            status = dst.wait(60)
+            t.ok(old in stream and status == 1 and message in dst.stderr,
+                 'arm virt: refused with "%s"' % message,
+                 'status %s, stderr:\n%s' % (status, dst.stderr))
+
+
 def main():
     t = Tap()
     bad_cpu_section(t)
+    bad_arm_sections(t)
     for case in CASES:
         stop_cont_case(t, *case)
         run_case(t, *case)

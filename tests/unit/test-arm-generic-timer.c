@@ -48,7 +48,7 @@ static void setup(Fixture *f, gconstpointer data)
         f->out[i] = qemu_allocate_irq(out_handler, f, i);
         f->level[i] = 0;
     }
-    f->t = arm_gtimer_new(f->out);
+    f->t = arm_gtimer_new(f->out, 0);
 }
 
 static void teardown(Fixture *f, gconstpointer data)

@@ -44,9 +44,11 @@ typedef struct ArmGenericTimer ArmGenericTimer;
 
 /*
  * A timer whose outputs are @outputs[ARM_GTIMER_PHYS] and [VIRT] (either
- * may be NULL); starts its thread.  The counter starts at 0 now.
+ * may be NULL); starts its thread.  The counter starts at 0 now.  Its
+ * state migrates as section "memvm-arm-gtimer" @instance (the CPU index).
  */
-ArmGenericTimer *arm_gtimer_new(qemu_irq outputs[ARM_GTIMER_NUM]);
+ArmGenericTimer *arm_gtimer_new(qemu_irq outputs[ARM_GTIMER_NUM],
+                                uint32_t instance);
 
 /* Stop the thread and free the timer; NULL is ignored. */
 void arm_gtimer_free(ArmGenericTimer *t);
